@@ -1,0 +1,78 @@
+# Two commands from a fresh clone:
+#   make run   — the whole product on the embedded default at http://127.0.0.1:5000
+#   make test  — ruff, the OpenAPI check and the test suite on PostgreSQL
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app backend:create_app
+HOST ?= 127.0.0.1
+PORT ?= 5000
+export TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/test
+
+.PHONY: run test lint format openapi migrate seed frontend worker sysdeps services clean help
+
+help:
+	@echo "make run      serve the product on http://$(HOST):$(PORT) (SQLite, demo data)"
+	@echo "make test     lint and run the test suite on PostgreSQL ($$TEST_DATABASE_URL)"
+	@echo "make openapi  regenerate openapi.yaml;  make migrate / seed / worker / format"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.runtime-installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.runtime-installed
+
+# The SPA is built when Node is available (frontend/ with a package.json); otherwise the
+# server shows a placeholder page.
+frontend:
+	@if [ -f frontend/package.json ] && command -v npm >/dev/null 2>&1; then \
+		cd frontend && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && npm run build; \
+	else \
+		echo "frontend: no frontend/package.json or no npm; serving the placeholder page"; \
+	fi
+
+migrate: $(VENV)/.runtime-installed
+	$(FLASK) db upgrade
+
+seed: migrate
+	$(FLASK) seed demo
+
+run: $(VENV)/.runtime-installed frontend seed
+	@echo "Serving on http://$(HOST):$(PORT)  (API /api/v1, docs /api/docs)"
+	$(FLASK) run --host $(HOST) --port $(PORT) --with-threads
+
+worker: $(VENV)/.runtime-installed
+	$(BIN)/celery -A backend.worker worker -Q default,mail --loglevel INFO
+
+sysdeps:
+	@bash scripts/ensure-system-packages.sh
+
+services:
+	@bash scripts/ensure-services.sh
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.dev-installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+openapi: $(VENV)/.runtime-installed
+	$(FLASK) openapi write
+
+test: $(VENV)/.dev-installed sysdeps
+	@bash scripts/ensure-services.sh
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) instance frontend/dist

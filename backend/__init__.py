@@ -1,0 +1,61 @@
+"""Online public services platform (Dịch vụ công trực tuyến): the Flask application."""
+
+from __future__ import annotations
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from backend.config import load_config
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the application. ``config`` overrides values read from the environment."""
+    app = Flask(__name__, static_folder=None)
+    app.config.update(load_config(config))
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+    if app.config["TRUSTED_PROXY_COUNT"]:
+        count = app.config["TRUSTED_PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+
+    from backend.core import celery_app, errors, transaction, web
+    from backend.core.logging import configure_logging, init_request_id
+    from backend.extensions import api, api_blueprint, db, limiter
+
+    configure_logging(app)
+    init_request_id(app)
+    db.init_app(app)
+    celery_app.init_app(app)
+    app.config["RATELIMIT_HEADERS_ENABLED"] = True
+    limiter.init_app(app)
+    errors.init_app(app)
+    transaction.init_app(app)
+    web.init_app(app)
+
+    from backend.accounts import auth
+
+    auth.init_app(app)
+    _register_namespaces(api)
+    if "api" not in app.blueprints:
+        app.register_blueprint(api_blueprint)
+
+    from backend.core.health import bp as health_bp
+    from backend.core.openapi import docs_bp
+
+    app.register_blueprint(health_bp)
+    app.register_blueprint(docs_bp)
+
+    from backend.cli import register_cli
+
+    register_cli(app)
+    return app
+
+
+def _register_namespaces(api) -> None:
+    """Attach every domain's namespace once (the Api object is shared between apps)."""
+    from backend.accounts.api import admin_ns, auth_ns
+
+    registered = {ns.name for ns in api.namespaces}
+    for namespace, path in ((auth_ns, "/auth"), (admin_ns, "/admin")):
+        if namespace.name not in registered:
+            api.add_namespace(namespace, path=path)

@@ -1,0 +1,1 @@
+"""Procedure catalogue: agencies, procedures, e-forms, fees, deadlines, the working-day calendar."""

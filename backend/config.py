@@ -1,0 +1,139 @@
+"""Settings from the environment.
+
+The embedded default (no environment at all) runs the whole product on one machine: SQLite and
+files under ``instance/``, Celery in eager mode, in-memory rate limits, e-mails written to a local
+outbox folder, simulators mounted in the app. ``APP_ENV=production`` refuses every unsafe value.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+ROOT_DIR = Path(__file__).resolve().parent.parent
+
+#: Values that must never be used outside a developer's machine.
+DEV_ONLY_SECRETS = frozenset({"dev-only-secret-key-do-not-use-in-production"})
+
+
+class ConfigError(RuntimeError):
+    """The configuration is unsafe or incomplete for the selected environment."""
+
+
+def _bool(value: str | None, default: bool = False) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(env: dict, key: str, default: int) -> int:
+    raw = env.get(key)
+    return default if raw in (None, "") else int(raw)
+
+
+def _embedded_secret(instance_dir: Path) -> str:
+    """A random secret kept in ``instance/secret_key`` so sessions survive restarts locally."""
+    instance_dir.mkdir(parents=True, exist_ok=True)
+    path = instance_dir / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def load_config(overrides: dict | None = None, environ: dict | None = None) -> dict:
+    """The Flask config from ``environ`` (default ``os.environ``), then ``overrides``."""
+    env = dict(os.environ if environ is None else environ)
+    if overrides:
+        env.update({k: v for k, v in overrides.items() if isinstance(v, str)})
+    app_env = env.get("APP_ENV", "development").strip().lower()
+    production = app_env == "production"
+    instance_dir = Path(env.get("INSTANCE_DIR") or ROOT_DIR / "instance")
+
+    secret_key = env.get("SECRET_KEY") or (None if production else _embedded_secret(instance_dir))
+    database_url = env.get("DATABASE_URL") or f"sqlite:///{instance_dir / 'app.db'}"
+    redis_url = env.get("REDIS_URL") or None
+    broker_url = env.get("CELERY_BROKER_URL") or None
+
+    cfg: dict = {
+        "APP_ENV": app_env,
+        "DEBUG": _bool(env.get("DEBUG")),
+        "TESTING": app_env == "test",
+        "SECRET_KEY": secret_key,
+        "INSTANCE_DIR": str(instance_dir),
+        "DATABASE_URL": normalise_database_url(database_url),
+        "REDIS_URL": redis_url,
+        "CELERY_BROKER_URL": broker_url,
+        "CELERY_RESULT_BACKEND": env.get("CELERY_RESULT_BACKEND") or None,
+        # Without a broker, tasks run inline after commit (embedded default).
+        "CELERY_TASK_ALWAYS_EAGER": broker_url is None,
+        "SIMULATORS_ENABLED": _bool(env.get("SIMULATORS_ENABLED"), default=not production),
+        "PUBLIC_BASE_URL": (env.get("PUBLIC_BASE_URL") or "http://127.0.0.1:5000").rstrip("/"),
+        "MAX_CONTENT_LENGTH": _int(env, "MAX_CONTENT_LENGTH", 60 * 1024 * 1024),
+        "TRUSTED_PROXY_COUNT": _int(env, "TRUSTED_PROXY_COUNT", 0),
+        "LOG_LEVEL": env.get("LOG_LEVEL", "INFO").upper(),
+        "LOG_FORMAT": env.get("LOG_FORMAT", "json" if production else "text"),
+        # Tokens and cookies.
+        "ACCESS_TOKEN_MINUTES": _int(env, "ACCESS_TOKEN_MINUTES", 15),
+        "REFRESH_TOKEN_DAYS": _int(env, "REFRESH_TOKEN_DAYS", 30),
+        "PASSWORD_RESET_MINUTES": _int(env, "PASSWORD_RESET_MINUTES", 30),
+        "COOKIE_SECURE": _bool(env.get("COOKIE_SECURE"), default=production),
+        # Login abuse protection.
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI")
+        or (redis_url if redis_url else "memory://"),
+        "LOGIN_RATE_LIMIT_IP": env.get("LOGIN_RATE_LIMIT_IP", "30 per minute"),
+        "LOGIN_RATE_LIMIT_ACCOUNT": env.get("LOGIN_RATE_LIMIT_ACCOUNT", "10 per minute"),
+        "LOGIN_LOCK_THRESHOLD": _int(env, "LOGIN_LOCK_THRESHOLD", 5),
+        "LOGIN_LOCK_MINUTES": _int(env, "LOGIN_LOCK_MINUTES", 15),
+        # Password hashing (argon2id), tuned to about 50 ms per hash on 2 cores; see bench/auth.
+        "ARGON2_TIME_COST": _int(env, "ARGON2_TIME_COST", 2),
+        "ARGON2_MEMORY_KIB": _int(env, "ARGON2_MEMORY_KIB", 32768),
+        "ARGON2_PARALLELISM": _int(env, "ARGON2_PARALLELISM", 1),
+        # Mail: "outbox" writes .eml files (embedded default); "smtp" sends.
+        "MAIL_BACKEND": env.get("MAIL_BACKEND", "outbox"),
+        "MAIL_OUTBOX_DIR": env.get("MAIL_OUTBOX_DIR") or str(instance_dir / "outbox"),
+        "MAIL_FROM": env.get("MAIL_FROM", "Dịch vụ công <no-reply@localhost>"),
+        "SMTP_HOST": env.get("SMTP_HOST", "localhost"),
+        "SMTP_PORT": _int(env, "SMTP_PORT", 587),
+        "SMTP_USERNAME": env.get("SMTP_USERNAME") or None,
+        "SMTP_PASSWORD": env.get("SMTP_PASSWORD") or None,
+        "SMTP_SECURITY": env.get("SMTP_SECURITY", "starttls"),  # starttls | ssl | none
+        "SMTP_TIMEOUT": _int(env, "SMTP_TIMEOUT", 10),
+        "FRONTEND_DIST": env.get("FRONTEND_DIST") or str(ROOT_DIR / "frontend" / "dist"),
+    }
+    if overrides:
+        cfg.update(overrides)
+    if cfg["APP_ENV"] == "production":
+        check_production(cfg)
+    return cfg
+
+
+def normalise_database_url(url: str) -> str:
+    """Use the psycopg 3 driver for plain ``postgresql://`` URLs."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def check_production(cfg: dict) -> None:
+    """Refuse to start production with any value that is only safe on a developer's machine."""
+    problems = []
+    key = cfg.get("SECRET_KEY") or ""
+    if len(key) < 32 or key in DEV_ONLY_SECRETS:
+        problems.append("SECRET_KEY must be set to a random value of at least 32 characters")
+    if str(cfg.get("DATABASE_URL", "")).startswith("sqlite"):
+        problems.append("DATABASE_URL must point to PostgreSQL, not SQLite")
+    if cfg.get("SIMULATORS_ENABLED"):
+        problems.append("SIMULATORS_ENABLED must be false")
+    if cfg.get("DEBUG"):
+        problems.append("DEBUG must be off")
+    if not cfg.get("COOKIE_SECURE"):
+        problems.append("COOKIE_SECURE must be on (cookies only over TLS)")
+    if not str(cfg.get("PUBLIC_BASE_URL", "")).startswith("https://"):
+        problems.append("PUBLIC_BASE_URL must be an https:// URL")
+    if cfg.get("MAIL_BACKEND") == "smtp" and cfg.get("SMTP_SECURITY") == "none":
+        problems.append("SMTP_SECURITY must be starttls or ssl")
+    if problems:
+        raise ConfigError("Unsafe production configuration: " + "; ".join(problems))

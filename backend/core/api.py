@@ -1,0 +1,160 @@
+"""API helpers shared by every domain: the RESTX ``Api`` that speaks problem+json, the
+load/dump decorators that are also the source of the OpenAPI document, and pagination.
+
+A resource method reads::
+
+    @accepts(LoginSchema)
+    @responds(UserSchema, status=200)
+    def post(self, data): ...
+
+``accepts`` loads and validates the JSON body (or the query string) with marshmallow and
+passes the result as the first argument; field errors become a 422 problem. ``responds``
+dumps the return value with the schema for the caller's audience.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from flask import Response, request
+from flask_restx import Api
+from marshmallow import Schema, ValidationError, fields, validate
+
+from backend.core.errors import BadRequest, ValidationFailed, handle_exception
+
+
+class ProblemApi(Api):
+    """Flask-RESTX API whose every error is an RFC 9457 problem."""
+
+    def handle_error(self, e):
+        return handle_exception(e)
+
+
+def openapi_meta(func) -> dict:
+    """The OpenAPI notes attached to a view function by the decorators below."""
+    if not hasattr(func, "__openapi__"):
+        func.__openapi__ = {"responses": {}, "errors": set(), "security": None}
+    return func.__openapi__
+
+
+def _carry_meta(wrapper, wrapped) -> None:
+    wrapper.__openapi__ = openapi_meta(wrapped)
+
+
+def accepts(schema: Schema | type[Schema], location: str = "json"):
+    """Load the request body (``json``) or query string (``query``) with ``schema``."""
+    instance = schema() if isinstance(schema, type) else schema
+
+    def decorator(func):
+        @functools.wraps(func)
+        def wrapper(self, *args, **kwargs):
+            if location == "query":
+                raw: Any = _query_dict(instance)
+            else:
+                if not request.is_json and request.get_data(cache=True):
+                    from werkzeug.exceptions import UnsupportedMediaType
+
+                    raise UnsupportedMediaType()
+                raw = request.get_json(silent=True)
+                if raw is None:
+                    raw = {} if not request.get_data(cache=True) else None
+                if not isinstance(raw, dict):
+                    raise BadRequest("request.body-not-object")
+            try:
+                data = instance.load(raw)
+            except ValidationError as exc:
+                raise ValidationFailed(errors=exc.normalized_messages()) from exc
+            return func(self, data, *args, **kwargs)
+
+        _carry_meta(wrapper, func)
+        meta = openapi_meta(wrapper)
+        meta["request"] = (instance, location)
+        meta["errors"].add(422)
+        if location == "json":
+            meta["errors"].add(400)
+        return wrapper
+
+    return decorator
+
+
+def _query_dict(schema: Schema) -> dict:
+    result: dict = {}
+    for name, field in schema.fields.items():
+        key = field.data_key or name
+        if key in request.args:
+            values = request.args.getlist(key)
+            result[key] = values if isinstance(field, fields.List) else values[-1]
+    return result
+
+
+def responds(
+    schema: Schema | type[Schema] | None = None,
+    *,
+    status: int = 200,
+    many: bool = False,
+    description: str = "",
+    headers: dict | None = None,
+):
+    """Dump the view's return value with ``schema`` and answer with ``status``.
+
+    A view may return a ready ``Response`` (cookies, redirects), which passes through.
+    """
+    instance = None
+    if schema is not None:
+        instance = schema(many=many) if isinstance(schema, type) else schema
+
+    def decorator(func):
+        @functools.wraps(func)
+        def wrapper(*args, **kwargs):
+            result = func(*args, **kwargs)
+            if isinstance(result, Response):
+                return result
+            if instance is None:
+                return Response(status=status)
+            return instance.dump(result), status
+
+        _carry_meta(wrapper, func)
+        openapi_meta(wrapper)["responses"][status] = (instance, description, headers)
+        return wrapper
+
+    return decorator
+
+
+def documents_errors(*statuses: int):
+    """Declare the error statuses a view can answer, for the OpenAPI document."""
+
+    def decorator(func):
+        openapi_meta(func)["errors"].update(statuses)
+        return func
+
+    return decorator
+
+
+class PageQuerySchema(Schema):
+    """``?page=1&size=20`` pagination (size at most 100)."""
+
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
+    size = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+def page_schema(item_schema: type[Schema], name: str) -> type[Schema]:
+    """A schema for one page of ``item_schema`` items: items, page, size, total."""
+    return Schema.from_dict(
+        {
+            "items": fields.List(fields.Nested(item_schema), required=True),
+            "page": fields.Integer(required=True),
+            "size": fields.Integer(required=True),
+            "total": fields.Integer(required=True),
+        },
+        name=name,
+    )
+
+
+def paginate(session, stmt, page: int, size: int) -> dict:
+    """Run ``stmt`` for one page and count the whole result."""
+    import sqlalchemy as sa
+
+    total = session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery()))
+    items = session.scalars(stmt.limit(size).offset((page - 1) * size)).all()
+    return {"items": items, "page": page, "size": size, "total": total}

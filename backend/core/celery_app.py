@@ -1,0 +1,33 @@
+"""Celery configuration: JSON only, explicit queues, eager (inline) without a broker."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from backend.extensions import celery
+
+#: Queue names; each worker pool consumes the queues it is started with.
+QUEUE_DEFAULT = "default"
+QUEUE_MAIL = "mail"
+
+
+def init_app(app: Flask) -> None:
+    celery.conf.update(
+        broker_url=app.config["CELERY_BROKER_URL"] or "memory://",
+        result_backend=app.config["CELERY_RESULT_BACKEND"],
+        task_always_eager=app.config["CELERY_TASK_ALWAYS_EAGER"],
+        task_eager_propagates=False,
+        task_serializer="json",
+        result_serializer="json",
+        accept_content=["json"],
+        task_default_queue=QUEUE_DEFAULT,
+        task_routes={"core.send_mail": {"queue": QUEUE_MAIL}},
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        timezone="Asia/Ho_Chi_Minh",
+        enable_utc=True,
+        broker_connection_retry_on_startup=True,
+    )
+
+    app.extensions["celery"] = celery

@@ -1,0 +1,8 @@
+"""Imports every model module, so ``Base.metadata`` is complete (Alembic, tests)."""
+
+from backend.accounts import models as accounts_models  # noqa: F401
+from backend.catalog import models as catalog_models  # noqa: F401
+from backend.core import audit  # noqa: F401
+from backend.core.db import Base
+
+metadata = Base.metadata
