@@ -63,9 +63,7 @@ def app(tmp_path_factory):
     migrate.upgrade(TEST_DATABASE_URL)
     application = create_app(make_config(tmp_path_factory.mktemp("instance")))
     yield application
-    from backend.extensions import db
-
-    db.engine.dispose()
+    application.extensions["db_engine"].dispose()
 
 
 @pytest.fixture
@@ -76,14 +74,14 @@ def db(app):
     from backend.extensions import limiter
 
     database.session.remove()
-    connection = database.engine.connect()
+    connection = app.extensions["db_engine"].connect()
     transaction = connection.begin()
     database.session.configure(bind=connection, join_transaction_mode="create_savepoint")
     limiter.reset()
     with app.app_context():
         yield database
     database.session.remove()
-    database.session.configure(bind=database.engine, join_transaction_mode="conservative_savepoint")
+    database.session.configure(bind=None, join_transaction_mode="conditional_savepoint")
     transaction.rollback()
     connection.close()
     clock.freeze(None)
@@ -115,3 +113,20 @@ def outbox(app) -> Path:
     for item in path.glob("*.eml"):
         item.unlink()
     return path
+
+
+@pytest.fixture
+def make_app(tmp_path):
+    """Build extra applications with config overrides; their engines are closed afterwards."""
+    from backend import create_app
+
+    created = []
+
+    def factory(**overrides):
+        application = create_app(make_config(tmp_path, **overrides))
+        created.append(application)
+        return application
+
+    yield factory
+    for application in created:
+        application.extensions["db_engine"].dispose()

@@ -11,10 +11,18 @@ from datetime import UTC, datetime
 from typing import ClassVar
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy import event
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, scoped_session, sessionmaker
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    Mapped,
+    Session,
+    mapped_column,
+    scoped_session,
+    sessionmaker,
+)
 
 from backend.core.clock import utcnow
 
@@ -85,20 +93,35 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
         cursor.close()
 
 
+class AppSession(Session):
+    """A session that uses the engine of the current application.
+
+    Several applications may live in one process (tests, tools); each keeps its own engine in
+    ``app.extensions``. An explicit bind (tests bind to one connection) takes precedence.
+    """
+
+    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+        if bind is not None:
+            return bind
+        if self.bind is not None:
+            return self.bind
+        return current_app.extensions["db_engine"]
+
+
 class Database:
-    """Engine and scoped session for one application."""
+    """The scoped session registry shared by every application in the process."""
 
     def __init__(self) -> None:
-        self.engine: Engine | None = None
-        self.session = scoped_session(sessionmaker(expire_on_commit=False, autoflush=True))
+        self.session = scoped_session(
+            sessionmaker(class_=AppSession, expire_on_commit=False, autoflush=True)
+        )
 
     def init_app(self, app) -> None:
         url = app.config["DATABASE_URL"]
         options: dict = {"pool_pre_ping": True}
         if url.startswith("sqlite"):
             options = {"connect_args": {"check_same_thread": False, "timeout": 30}}
-        self.engine = sa.create_engine(url, **options)
-        self.session.configure(bind=self.engine)
+        app.extensions["db_engine"] = sa.create_engine(url, **options)
         app.extensions["db"] = self
 
         @app.teardown_appcontext
@@ -106,5 +129,6 @@ class Database:
             self.session.remove()
 
     @property
-    def is_postgres(self) -> bool:
-        return self.engine is not None and self.engine.dialect.name == "postgresql"
+    def engine(self) -> Engine:
+        """The current application's engine."""
+        return current_app.extensions["db_engine"]

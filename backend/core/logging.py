@@ -51,8 +51,10 @@ def configure_logging(app: Flask) -> None:
         handler.setFormatter(
             logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s")
         )
+    handler._dvc_handler = True  # replaced, not duplicated, when another app is created
     root = logging.getLogger()
-    root.handlers[:] = [handler]
+    root.handlers[:] = [h for h in root.handlers if not getattr(h, "_dvc_handler", False)]
+    root.addHandler(handler)
     root.setLevel(app.config["LOG_LEVEL"])
 
 

@@ -6,6 +6,7 @@ gets ``index.html`` (history-mode routing). Until the SPA is built, a placeholde
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from flask import Flask, current_app, request, send_from_directory
@@ -33,6 +34,14 @@ PLACEHOLDER = """<!doctype html>
 """
 
 
+#: Names that are files, not client-side routes (dossier codes contain dots, so the extension
+#: must be a known one).
+_ASSET_NAME = re.compile(
+    r"\.(?:js|mjs|css|map|png|jpe?g|gif|svg|ico|webp|avif|woff2?|ttf|json|txt|webmanifest|html?)$",
+    re.IGNORECASE,
+)
+
+
 def _dist() -> Path:
     return Path(current_app.config["FRONTEND_DIST"])
 
@@ -41,7 +50,7 @@ def spa_or_not_found(exc):
     """Unmatched paths: the SPA for browser navigation, a problem for everything else.
 
     Unknown ``/api/...`` paths and non-GET requests get the JSON 404 problem; files of the
-    built SPA are served; a missing asset (a name with an extension) is a real 404; any other
+    built SPA are served; a missing asset (a name with a file extension) is a real 404; any other
     GET path is a client-side route and gets ``index.html``.
     """
     from backend.core.errors import handle_exception
@@ -60,7 +69,7 @@ def spa_or_not_found(exc):
                 response.cache_control.public = True
                 response.cache_control.immutable = True
             return response
-        if "." in path.rsplit("/", 1)[-1]:
+        if _ASSET_NAME.search(path):
             return handle_exception(exc)
     index = dist / "index.html"
     if index.is_file():
