@@ -16,9 +16,11 @@ def test_postgres_refuses_update_and_delete_of_audit_rows(db):
         sa.update(AuditEvent).where(AuditEvent.id == row.id).values(event="tampered"),
         sa.delete(AuditEvent).where(AuditEvent.id == row.id),
     ):
-        with pytest.raises(sa.exc.DatabaseError, match="append-only"):
-            with db.session.begin_nested():
-                db.session.execute(statement)
+        with (
+            pytest.raises(sa.exc.DatabaseError, match="append-only"),
+            db.session.begin_nested(),
+        ):
+            db.session.execute(statement)
 
     assert db.session.scalar(sa.select(AuditEvent.event).where(AuditEvent.id == row.id)) == (
         "test.event"
@@ -39,7 +41,9 @@ def test_sqlite_refuses_update_and_delete_of_audit_rows(tmp_path):
             )
         )
     for statement in ("UPDATE audit_events SET event = 'x'", "DELETE FROM audit_events"):
-        with pytest.raises(sa.exc.DatabaseError, match="append-only"):
-            with engine.begin() as connection:
-                connection.execute(sa.text(statement))
+        with (
+            pytest.raises(sa.exc.DatabaseError, match="append-only"),
+            engine.begin() as connection,
+        ):
+            connection.execute(sa.text(statement))
     engine.dispose()
