@@ -54,8 +54,24 @@ def create_app(config: dict | None = None) -> Flask:
 def _register_namespaces(api) -> None:
     """Attach every domain's namespace once (the Api object is shared between apps)."""
     from backend.accounts.api import admin_ns, auth_ns
+    from backend.catalog.api import (
+        agencies_ns,
+        calendar_ns,
+        catalog_admin_ns,
+        procedures_ns,
+        units_ns,
+    )
 
+    routes = (
+        (auth_ns, "/auth"),
+        (admin_ns, "/admin"),
+        (catalog_admin_ns, "/admin"),
+        (procedures_ns, "/procedures"),
+        (agencies_ns, "/agencies"),
+        (units_ns, "/admin-units"),
+        (calendar_ns, "/calendar"),
+    )
     registered = {ns.name for ns in api.namespaces}
-    for namespace, path in ((auth_ns, "/auth"), (admin_ns, "/admin")):
+    for namespace, path in routes:
         if namespace.name not in registered:
             api.add_namespace(namespace, path=path)

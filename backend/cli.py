@@ -100,6 +100,17 @@ def seed_demo() -> None:
         click.echo(f"  {login:<32} {password:<22} {what}")
 
 
+@seed_cli.command("calendar")
+def seed_calendar() -> None:
+    """Insert the official days off and make-up working days (idempotent; production too)."""
+    from backend.core.transaction import task_transaction
+    from backend.seed import seed_reference_data
+
+    with task_transaction():
+        added = seed_reference_data()
+    click.echo(f"calendar entries added: {added}")
+
+
 @officers_cli.command("create")
 @click.option("--email", required=True)
 @click.option("--name", "full_name", required=True)

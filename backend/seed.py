@@ -1,4 +1,5 @@
-"""Demo data for the embedded default: agencies and one account per role.
+"""Reference data (the official calendar) and demo data for the embedded default: the demo
+province's agencies and procedures, and one account per role.
 
 Idempotent: rows are looked up by their natural key and created only when missing. The
 passwords here are development-only values; production never seeds demo data (the CLI
@@ -13,45 +14,13 @@ import sqlalchemy as sa
 
 from backend.accounts import passwords
 from backend.accounts.models import Role, User, UserKind
-from backend.catalog.models import Agency, AgencyLevel
+from backend.catalog.models import Agency, CalendarEntry, Procedure
 from backend.extensions import db
 
 DEMO_PASSWORD_NOTE = "demo data, refused in production"  # noqa: S105 (not a password)
 #: DEV-ONLY demo passwords, printed by `make run` and listed in the README.
 DEMO_OFFICER_PASSWORD = "demo-CanBo-2026!"  # noqa: S105 (dev-only demo value)
 DEMO_CITIZEN_PASSWORD = "demo-CongDan-2026!"  # noqa: S105 (dev-only demo value)
-
-DEMO_AGENCIES = [
-    # code, name_vi, name_en, level, parent code
-    (
-        "000.00.00.H56",
-        "UBND tỉnh Khánh Hòa",
-        "Khanh Hoa Provincial People's Committee",
-        AgencyLevel.PROVINCE,
-        None,
-    ),
-    (
-        "000.00.15.H56",
-        "Sở Tư pháp tỉnh Khánh Hòa",
-        "Khanh Hoa Department of Justice",
-        AgencyLevel.DEPARTMENT,
-        "000.00.00.H56",
-    ),
-    (
-        "000.00.22.H56",
-        "Sở Xây dựng tỉnh Khánh Hòa",
-        "Khanh Hoa Department of Construction",
-        AgencyLevel.DEPARTMENT,
-        "000.00.00.H56",
-    ),
-    (
-        "000.31.01.H56",
-        "UBND phường Nha Trang",
-        "Nha Trang Ward People's Committee",
-        AgencyLevel.COMMUNE,
-        "000.00.00.H56",
-    ),
-]
 
 DEMO_OFFICERS = [
     # e-mail, name, roles
@@ -73,23 +42,49 @@ DEMO_CITIZEN = {
 }
 
 
+def seed_reference_data() -> int:
+    """The official days off and make-up working days (valid in production too).
+    Returns how many entries were added."""
+    from backend.catalog import seed_data
+
+    added = 0
+    for entry in seed_data.CALENDAR_ENTRIES:
+        day = date.fromisoformat(entry["date"])
+        exists = sa.select(CalendarEntry.id).where(
+            CalendarEntry.day == day, CalendarEntry.agency_id.is_(None)
+        )
+        if db.session.scalar(exists) is None:
+            db.session.add(
+                CalendarEntry(
+                    day=day, kind=entry["kind"], name_vi=entry["name_vi"], name_en=entry["name_en"]
+                )
+            )
+            added += 1
+    db.session.flush()
+    return added
+
+
+def seed_catalog() -> None:
+    """The demo province's agencies and its published procedures (skipped when present)."""
+    from backend.catalog import seed_data, services
+    from backend.catalog.schemas import AgencyInputSchema, ProcedureInputSchema
+
+    agency_schema = AgencyInputSchema()
+    for item in seed_data.AGENCIES:
+        if db.session.scalar(sa.select(Agency.id).where(Agency.code == item["code"])) is None:
+            services.create_agency(agency_schema.load(item), actor=None)
+    procedure_schema = ProcedureInputSchema()
+    for item in seed_data.PROCEDURES:
+        if db.session.scalar(sa.select(Procedure.id).where(Procedure.code == item["code"])):
+            continue
+        services.publish_procedure(procedure_schema.load(item), actor=None)
+
+
 def seed_demo_data() -> list[tuple[str, str, str]]:
     """Create what is missing; returns ``(login, password, description)`` for each account."""
-    agencies: dict[str, Agency] = {}
-    for code, name_vi, name_en, level, parent in DEMO_AGENCIES:
-        agency = db.session.scalar(sa.select(Agency).where(Agency.code == code))
-        if agency is None:
-            agency = Agency(
-                code=code,
-                name_vi=name_vi,
-                name_en=name_en,
-                level=level,
-                parent_id=agencies[parent].id if parent else None,
-            )
-            db.session.add(agency)
-            db.session.flush()
-        agencies[code] = agency
-    department = agencies["000.00.15.H56"]
+    seed_reference_data()
+    seed_catalog()
+    department = db.session.scalar(sa.select(Agency).where(Agency.code == "000.00.15.H56"))
     officer_hash = None
     accounts = []
     for email, name, roles in DEMO_OFFICERS:

@@ -1,11 +1,12 @@
 """Celery worker entry point: ``celery -A backend.worker worker -Q default,mail``.
 
 The worker process runs inside one application context, so tasks use the same configuration
-and session registry as the web app; each task commits through ``task_transaction``.
+and session registry as the web app; each task commits through ``task_transaction``. The Flask
+application is named ``flask_app`` so that Celery's ``-A backend.worker`` finds ``celery``.
 """
 
 from backend import create_app
 
-app = create_app()
-app.app_context().push()
-celery = app.extensions["celery"]
+flask_app = create_app()
+flask_app.app_context().push()
+celery = flask_app.extensions["celery"]

@@ -7,6 +7,7 @@ Create Date: ${create_date}
 
 from alembic import op
 import sqlalchemy as sa
+from sqlalchemy import Text  # noqa: F401  (autogenerate writes astext_type=Text())
 ${imports if imports else ""}
 
 import backend.core.db

@@ -22,6 +22,7 @@ from backend.accounts.validators import (
     password_errors,
     personal_id_errors,
 )
+from backend.catalog.schemas import AgencyRefSchema
 from backend.core.api import PageQuerySchema
 from backend.core.clock import VN_TZ, utcnow
 
@@ -153,12 +154,6 @@ class RefreshSchema(Schema):
         validate=validate.Length(max=256),
         metadata={"description": "Omit when the refresh token is in the browser's cookie"},
     )
-
-
-class AgencyRefSchema(Schema):
-    code = fields.String()
-    name_vi = fields.String()
-    name_en = fields.String()
 
 
 class UserSchema(Schema):

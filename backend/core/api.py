@@ -158,3 +158,16 @@ def paginate(session, stmt, page: int, size: int) -> dict:
     total = session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery()))
     items = session.scalars(stmt.limit(size).offset((page - 1) * size)).all()
     return {"items": items, "page": page, "size": size, "total": total}
+
+
+class Amount(fields.Decimal):
+    """A decimal quantity in JSON as a number: an integer when whole (3), else a float (0.5)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(as_string=False, **kwargs)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        number = super()._serialize(value, attr, obj, **kwargs)
+        if number is None:
+            return None
+        return int(number) if number == number.to_integral_value() else float(number)

@@ -70,6 +70,28 @@ _BUILTIN_VI = [
 _BUILTIN_VI_COMPILED = [(re.compile(f"^{p}$"), r) for p, r in _BUILTIN_VI]
 
 
+class Message(str):
+    """A message key that carries format parameters, e.g. ``Message("form.min", min=2)``.
+
+    It is a ``str`` (the key), so it travels in marshmallow-style error structures and is
+    translated with its parameters by :func:`translate_errors`.
+    """
+
+    params: dict
+
+    def __new__(cls, key: str, **params):
+        obj = super().__new__(cls, key)
+        obj.params = params
+        return obj
+
+    def __reduce__(self):
+        return (_message, (str(self), self.params))
+
+
+def _message(key: str, params: dict) -> Message:
+    return Message(key, **params)
+
+
 def translate(text: str, locale: str | None = None, **params) -> str:
     """Translate a message key (or a marshmallow built-in message) into ``locale``."""
     locale = locale or get_locale()
@@ -91,6 +113,8 @@ def translate_errors(errors, locale: str | None = None):
         return {str(k): translate_errors(v, locale) for k, v in errors.items()}
     if isinstance(errors, list):
         return [translate_errors(v, locale) for v in errors]
+    if isinstance(errors, Message):
+        return translate(str(errors), locale, **errors.params)
     if isinstance(errors, str):
         return translate(errors, locale)
     return errors

@@ -8,7 +8,10 @@ those notes into an OpenAPI 3.0 document with apispec. ``flask openapi write`` s
 
 from __future__ import annotations
 
+import enum
+import json
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import yaml
@@ -94,7 +97,8 @@ def build_spec(api: Api) -> dict:
         for route in namespace.resources:
             resource = route.resource
             for url in route.urls:
-                full = f"{prefix}{namespace.path}{url}".replace("//", "/")
+                ns_path = api.get_ns_path(namespace) or namespace.path
+                full = f"{prefix}{ns_path}{url}".replace("//", "/")
                 path_params = [
                     {
                         "in": "path",
@@ -112,7 +116,16 @@ def build_spec(api: Api) -> dict:
                         namespace.name, resource, method, func, path_params
                     )
                 spec.path(path=path, operations=operations)
-    return spec.to_dict()
+    # Plain JSON types only (validators may carry Decimals or enums into the document).
+    return json.loads(json.dumps(spec.to_dict(), default=_plain))
+
+
+def _plain(value):
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, enum.Enum):
+        return value.value
+    raise TypeError(f"cannot put {type(value).__name__} in the OpenAPI document")
 
 
 def _problem(description: str) -> dict:

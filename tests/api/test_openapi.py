@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from backend.core.openapi import build_spec, dump_yaml
@@ -19,7 +20,7 @@ def test_openapi_yaml_is_up_to_date(app):
 def test_every_api_route_is_documented_with_problem_errors(app):
     spec = build_spec(api)
     routes = {
-        rule.rule.replace("<uuid:", "{").replace(">", "}")
+        re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)
         for rule in app.url_map.iter_rules()
         if rule.endpoint.startswith("api.") and rule.endpoint not in {"api.root"}
     }

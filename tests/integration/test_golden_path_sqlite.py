@@ -38,6 +38,12 @@ def test_embedded_default_golden_path(make_app, tmp_path):
         ["reception_officer", "specialist", "dept_head", "leader", "clerk", "cashier", "admin"]
     )
 
+    found = client.get("/api/v1/procedures", query_string={"q": "ly lich tu phap"}).json
+    assert found["items"][0]["code"] == "2.000488"
+    detail = client.get("/api/v1/procedures/2.000488").json
+    assert detail["fee_at_submission"] == 200000 and detail["components"]
+    assert client.get("/api/v1/procedures", query_string={"size": 100}).json["total"] >= 8
+
     registered = client.post(
         "/api/v1/auth/register",
         json={
