@@ -165,10 +165,10 @@ class ProcedureVersion(IdMixin, Base):
     )
     competent_agency: Mapped[Agency] = relationship(lazy="joined")
     receiving_agencies: Mapped[list[Agency]] = relationship(
-        secondary=version_receiving_agencies, lazy="selectin", order_by="Agency.code"
+        secondary=version_receiving_agencies, order_by="Agency.code"
     )
     components: Mapped[list[ProcedureComponent]] = relationship(
-        cascade="all, delete-orphan", lazy="selectin", order_by="ProcedureComponent.position"
+        cascade="all, delete-orphan", order_by="ProcedureComponent.position"
     )
     fees: Mapped[list[ProcedureFee]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", order_by="ProcedureFee.position"

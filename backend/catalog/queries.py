@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import functools
+import re
 from datetime import date, timedelta
 
 import holidays
 import sqlalchemy as sa
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, contains_eager, load_only, selectinload
 
 from backend.catalog.deadlines import holiday_calendar
 from backend.catalog.errors import ProcedureNotFound, VersionNotFound
@@ -23,6 +24,29 @@ from backend.core.api import paginate
 from backend.extensions import db
 
 MAX_TOKENS = 8
+#: A national procedure code such as 1.001193 (optionally with a local suffix).
+_CODE = re.compile(r"^[0-9]\.[0-9]{6}(\.[A-Z0-9]{1,8})?$")
+#: What a search result needs, and nothing heavier (no form, no descriptions).
+_LIST_LOAD = (
+    load_only(
+        ProcedureVersion.id,
+        ProcedureVersion.uuid,
+        ProcedureVersion.procedure_id,
+        ProcedureVersion.number,
+        ProcedureVersion.name_vi,
+        ProcedureVersion.name_en,
+        ProcedureVersion.field_code,
+        ProcedureVersion.field_name_vi,
+        ProcedureVersion.field_name_en,
+        ProcedureVersion.competent_agency_id,
+        ProcedureVersion.online_level,
+        ProcedureVersion.duration_amount,
+        ProcedureVersion.duration_unit,
+        ProcedureVersion.cutoff,
+        ProcedureVersion.has_fee,
+    ),
+    selectinload(ProcedureVersion.fees),
+)
 
 
 def _current_versions():
@@ -35,9 +59,10 @@ def search_procedures(filters: dict) -> dict:
     """Published procedures matching ``filters``, best match first.
 
     The text query ignores accents and case: every word must appear in the procedure's
-    search text; ranking favours an exact code, then a name that starts with the phrase,
-    contains it, and contains each word. It runs as one SQL statement (LIKE on an unaccented
-    column, helped by a trigram index on PostgreSQL)."""
+    search text (names, code, field, result, agencies); ranking favours a name that starts with
+    the phrase, then contains it, then contains each word. A national code finds its procedure.
+    One SQL statement (LIKE on an unaccented column, with a trigram index on PostgreSQL)
+    returns the page and the total."""
     stmt = _current_versions()
     if filters.get("agency"):
         agency_ids = sa.select(Agency.id).where(Agency.code == filters["agency"])
@@ -59,22 +84,36 @@ def search_procedures(filters: dict) -> dict:
     raw = (filters.get("q") or "").strip()
     phrase = unaccent(raw)
     tokens = list(dict.fromkeys(phrase.split()))[:MAX_TOKENS]
-    if tokens:
-        code_match = Procedure.code == raw
+    order = [ProcedureVersion.name_vi, ProcedureVersion.id]
+    if _CODE.match(raw):
+        stmt = stmt.where(Procedure.code == raw)
+    elif tokens:
         stmt = stmt.where(
-            sa.or_(code_match, sa.and_(*(ProcedureVersion.search_text.contains(t) for t in tokens)))
+            *(ProcedureVersion.search_text.contains(t, autoescape=True) for t in tokens)
         )
         name = ProcedureVersion.search_name
         score = (
-            sa.case((code_match, 1000), else_=0)
-            + sa.case((name.startswith(phrase), 100), else_=0)
-            + sa.case((name.contains(phrase), 50), else_=0)
-            + sum(sa.case((name.contains(t), 10), else_=0) for t in tokens)
+            sa.case((name.startswith(phrase, autoescape=True), 100), else_=0)
+            + sa.case((name.contains(phrase, autoescape=True), 50), else_=0)
+            + sum(sa.case((name.contains(t, autoescape=True), 10), else_=0) for t in tokens)
         )
-        stmt = stmt.order_by(score.desc(), ProcedureVersion.name_vi, ProcedureVersion.id)
-    else:
-        stmt = stmt.order_by(ProcedureVersion.name_vi, ProcedureVersion.id)
-    return paginate(db.session, stmt, filters["page"], filters["size"])
+        order.insert(0, score.desc())
+    page, size = filters["page"], filters["size"]
+    # One statement: the page and, through a window function, the number of matches.
+    rows = db.session.execute(
+        stmt.add_columns(sa.func.count().over().label("total"))
+        .options(contains_eager(ProcedureVersion.procedure), *_LIST_LOAD)
+        .order_by(*order)
+        .limit(size)
+        .offset((page - 1) * size)
+    ).all()
+    if rows:
+        total = rows[0].total
+    elif page == 1:
+        total = 0
+    else:  # past the last page: count separately
+        total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
+    return {"items": [row[0] for row in rows], "page": page, "size": size, "total": total}
 
 
 def get_current_version(code: str) -> ProcedureVersion:

@@ -280,15 +280,20 @@ class ResultSchema(Schema):
     template = fields.String(attribute="result_template", required=True)
 
 
+_FIELD = FieldSchema()
+_DURATION = DurationOutSchema()
+_RESULT = ResultSchema()
+
+
 class _VersionOutBase(Schema):
     code = fields.Function(lambda v: v.procedure.code, required=True)
     version = fields.Integer(attribute="number", required=True)
     name_vi = fields.String(required=True)
     name_en = fields.String(required=True)
-    field = fields.Function(lambda v: FieldSchema().dump(v), required=True)
+    field = fields.Function(_FIELD.dump, required=True)
     competent_agency = fields.Nested(AgencyRefSchema, required=True)
     online_level = fields.String(required=True)
-    duration = fields.Function(lambda v: DurationOutSchema().dump(v), required=True)
+    duration = fields.Function(_DURATION.dump, required=True)
     has_fee = fields.Boolean(required=True)
     fee_at_submission = fields.Function(
         lambda v: sum(f.amount for f in v.fees if f.payable == "at_submission"),
@@ -313,7 +318,7 @@ class ProcedureDetailSchema(_VersionOutBase):
     supplement_policy = fields.String(required=True)
     components = fields.List(fields.Nested(ComponentSchema), required=True)
     fees = fields.List(fields.Nested(FeeSchema), required=True)
-    result = fields.Function(lambda v: ResultSchema().dump(v), required=True)
+    result = fields.Function(_RESULT.dump, required=True)
     form = fields.Dict(required=True)
 
 

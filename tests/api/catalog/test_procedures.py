@@ -214,3 +214,17 @@ def test_invalid_procedures_are_422(client, db, changes, field):
 
     assert response.status_code == 422
     assert field in response.json["errors"]
+
+
+def test_pages_carry_the_total(client, catalogue):
+    first = client.get(SEARCH, query_string={"size": 2}).json
+    second = client.get(SEARCH, query_string={"size": 2, "page": 2}).json
+    beyond = client.get(SEARCH, query_string={"size": 2, "page": 5}).json
+    nothing = client.get(SEARCH, query_string={"q": "khong co gi ca"}).json
+
+    assert (len(first["items"]), first["total"]) == (2, 3)
+    assert (len(second["items"]), second["total"]) == (1, 3)
+    assert (beyond["items"], beyond["total"]) == ([], 3)
+    assert (nothing["items"], nothing["total"]) == ([], 0)
+    codes = [i["code"] for i in first["items"] + second["items"]]
+    assert sorted(codes) == ["1.001193", "1.004873", "2.000488"]
