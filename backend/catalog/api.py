@@ -10,6 +10,7 @@ from backend.accounts.models import Role
 from backend.catalog import queries, services, units
 from backend.catalog.deadlines import procedure_due_at
 from backend.catalog.errors import AgencyNotFound
+from backend.catalog.forms import validate_data
 from backend.catalog.schemas import (
     AgencyInputSchema,
     AgencyListQuerySchema,
@@ -22,6 +23,8 @@ from backend.catalog.schemas import (
     CalendarYearSchema,
     DueDateQuerySchema,
     DueDateSchema,
+    FormCheckResultSchema,
+    FormCheckSchema,
     ProcedureDetailSchema,
     ProcedureInputSchema,
     ProcedureListItemSchema,
@@ -32,6 +35,7 @@ from backend.catalog.schemas import (
 )
 from backend.core.api import accepts, documents_errors, page_schema, responds
 from backend.core.clock import utcnow
+from backend.core.i18n import translate_errors
 
 procedures_ns = Namespace("procedures", description="Administrative procedures (public)")
 agencies_ns = Namespace("agencies", description="Agencies (public)")
@@ -77,6 +81,22 @@ class ProcedureVersionItem(Resource):
     def get(self, code, number):
         """One version of a procedure (dossiers stay bound to the version they started with)."""
         return queries.get_version(code, number)
+
+
+@procedures_ns.route(f"/{PROCEDURE_CODE}/versions/<int:number>/form-check")
+class ProcedureFormCheck(Resource):
+    @public
+    @accepts(FormCheckSchema)
+    @responds(FormCheckResultSchema, description="Field errors (translated) and cleaned values")
+    def post(self, data, code, number):
+        """Check form data against a version's e-form, as a draft save or a submission would.
+
+        The same validator runs on every draft save and at submission; the SPA may call this to
+        show the server's messages for a field.
+        """
+        version = queries.get_version(code, number)
+        cleaned, errors = validate_data(version.form, data["data"], partial=data["partial"])
+        return {"valid": not errors, "errors": translate_errors(errors), "cleaned": cleaned}
 
 
 @procedures_ns.route(f"/{PROCEDURE_CODE}/due-date")

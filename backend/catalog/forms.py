@@ -89,12 +89,13 @@ import math
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from backend.accounts.validators import normalize_phone, personal_id_errors
 from backend.catalog import units
+from backend.core.clock import utcnow
 from backend.core.i18n import Message, register_messages
 
 __all__ = [
@@ -790,7 +791,7 @@ def validate_data(
     submission (required fields, ``min_items``, visibility: hidden values are dropped).
     ``today`` (default: today in Vietnam) resolves "today" date bounds. Never raises on bad data.
     """
-    context = _Context(partial, today or datetime.now(TZ).date())
+    context = _Context(partial, today or utcnow().astimezone(TZ).date())
     if not isinstance(data, dict):
         context.add("_schema", Message("form.object"))
         return {}, context.errors

@@ -376,3 +376,22 @@ class WardSchema(Schema):
     name = fields.String(required=True)
     type = fields.String(required=True)
     province_code = fields.String(required=True)
+
+
+class FormCheckSchema(Schema):
+    data = fields.Dict(required=True, metadata={"description": "Field name → value"})
+    partial = fields.Boolean(
+        load_default=False,
+        metadata={"description": "true: a draft save (only the given fields); false: submission"},
+    )
+
+
+class FormCheckResultSchema(Schema):
+    valid = fields.Boolean(required=True)
+    errors = fields.Dict(
+        keys=fields.String(),
+        values=fields.List(fields.String()),
+        required=True,
+        metadata={"description": "Dotted field path → messages"},
+    )
+    cleaned = fields.Dict(required=True, metadata={"description": "Normalised values"})

@@ -228,3 +228,22 @@ def test_pages_carry_the_total(client, catalogue):
     assert (nothing["items"], nothing["total"]) == ([], 0)
     codes = [i["code"] for i in first["items"] + second["items"]]
     assert sorted(codes) == ["1.001193", "1.004873", "2.000488"]
+
+
+def test_form_check_uses_the_pinned_version_and_one_validator(client, catalogue):
+    url = "/api/v1/procedures/1.001193/versions/1/form-check"
+
+    draft = client.post(url, json={"data": {"purpose": "  Làm hồ sơ  "}, "partial": True}).json
+    submission = client.post(url, json={"data": {"purpose": "x"}, "partial": False}).json
+    short = client.post(
+        url,
+        json={"data": {"full_name": "A"}, "partial": True},
+        headers={"Accept-Language": "en"},
+    ).json
+
+    assert draft == {"valid": True, "errors": {}, "cleaned": {"purpose": "Làm hồ sơ"}}
+    assert submission["valid"] is False
+    assert submission["errors"]["full_name"] == ["Trường này là bắt buộc."]
+    assert "2" in short["errors"]["full_name"][0]
+    unknown = client.post(url, json={"data": {"nope": 1}}).json
+    assert "nope" in unknown["errors"]
