@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import time
 from pathlib import Path
 
 ROOT_DIR = Path(__file__).resolve().parent.parent
@@ -36,10 +37,19 @@ def _embedded_secret(instance_dir: Path) -> str:
     """A random secret kept in ``instance/secret_key`` so sessions survive restarts locally."""
     instance_dir.mkdir(parents=True, exist_ok=True)
     path = instance_dir / "secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(48))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    try:  # atomic: of several processes starting together, one writes and all read the same
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+    for _ in range(50):  # another process may still be writing it
+        value = path.read_text().strip()
+        if value:
+            return value
+        time.sleep(0.01)
+    raise ConfigError(f"{path} is empty")
 
 
 def load_config(overrides: dict | None = None, environ: dict | None = None) -> dict:

@@ -137,33 +137,40 @@ class Token(Resource):
 @auth_ns.route("/refresh")
 class Refresh(Resource):
     @public
-    @documents_errors(401, 403)
+    @documents_errors(401)
     @accepts(RefreshSchema)
     @responds(TokenPairSchema, description="A new token pair (the old refresh token is spent)")
     def post(self, data):
-        """Exchange a refresh token for a new pair.
+        """Exchange a refresh token for a new pair (mobile apps and other clients).
 
-        With ``refresh_token`` in the body, answers with tokens. Without it, uses the
-        browser's refresh cookie (the ``X-CSRF-TOKEN`` header must echo the
-        ``csrf_refresh_token`` cookie) and answers with fresh cookies. A refresh token works
-        once: presenting a spent one revokes the whole session.
+        A refresh token works once: presenting a spent one revokes the whole session.
         """
-        plain = data.get("refresh_token")
-        from_cookie = plain is None
-        if from_cookie:
-            plain = request.cookies.get(REFRESH_COOKIE)
-            if not plain:
-                raise InvalidRefreshToken()
-            check_refresh_csrf()
+        session, new_refresh = services.rotate_refresh_token(data["refresh_token"])
+        return {
+            "access_token": issue_access_token(session.user, session),
+            "refresh_token": new_refresh,
+            "token_type": "Bearer",
+            "expires_in": access_expires_in(),
+        }
+
+
+@auth_ns.route("/session/refresh")
+class SessionRefresh(Resource):
+    @public
+    @documents_errors(401, 403)
+    @responds(SessionSchema, description="Fresh session cookies; the old refresh cookie is spent")
+    def post(self):
+        """Renew a browser session from its refresh cookie.
+
+        The ``X-CSRF-TOKEN`` header must echo the ``csrf_refresh_token`` cookie. Presenting a
+        spent refresh cookie revokes the whole session.
+        """
+        plain = request.cookies.get(REFRESH_COOKIE)
+        if not plain:
+            raise InvalidRefreshToken()
+        check_refresh_csrf()
         session, new_refresh = services.rotate_refresh_token(plain)
         access = issue_access_token(session.user, session)
-        if not from_cookie:
-            return {
-                "access_token": access,
-                "refresh_token": new_refresh,
-                "token_type": "Bearer",
-                "expires_in": access_expires_in(),
-            }
         body = SessionSchema().dump(
             {
                 "user": session.user,

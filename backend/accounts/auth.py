@@ -34,7 +34,7 @@ from backend.extensions import db, jwt
 ACCESS_COOKIE = "access_token"
 REFRESH_COOKIE = "refresh_token"
 CSRF_REFRESH_COOKIE = "csrf_refresh_token"
-REFRESH_COOKIE_PATH = "/api/v1/auth"
+REFRESH_COOKIE_PATH = "/api/v1/auth/session"
 CSRF_HEADER = "X-CSRF-TOKEN"
 
 #: Both ways of presenting an access token, for the OpenAPI document.

@@ -23,7 +23,7 @@ from backend.accounts.validators import (
     personal_id_errors,
 )
 from backend.catalog.schemas import AgencyRefSchema
-from backend.core.api import PageQuerySchema
+from backend.core.api import EmailAddress, PageQuerySchema, Pattern
 from backend.core.clock import VN_TZ, utcnow
 
 _NAME_PATTERN = r"^[^\W\d_]+(?:[ .'\-][^\W\d_]+)*\.?$"
@@ -38,7 +38,7 @@ def _full_name_field(**kwargs) -> fields.String:
     return fields.String(
         validate=[
             validate.Length(min=2, max=128),
-            validate.Regexp(_NAME_PATTERN, error="accounts.full_name.invalid"),
+            Pattern(_NAME_PATTERN, error="accounts.full_name.invalid"),
         ],
         metadata={"example": "Nguyễn Văn An"},
         **kwargs,
@@ -74,7 +74,7 @@ class RegisterSchema(Schema):
     full_name = _full_name_field(required=True)
     personal_id = fields.String(
         required=True,
-        validate=validate.Regexp(r"^[0-9]{12}$", error="personal_id.format"),
+        validate=Pattern(r"^[0-9]{12}$", error="personal_id.format"),
         metadata={
             "description": "12-digit personal ID number (số định danh cá nhân): province code, "
             "century/gender digit, two year-of-birth digits, six digits",
@@ -82,7 +82,7 @@ class RegisterSchema(Schema):
         },
     )
     date_of_birth = fields.Date(required=True, metadata={"example": "1990-05-15"})
-    email = fields.Email(load_default=None, allow_none=True, validate=validate.Length(max=254))
+    email = EmailAddress(load_default=None, allow_none=True, validate=validate.Length(max=254))
     phone = _phone_field(load_default=None, allow_none=True)
     password = fields.String(
         required=True,
@@ -148,12 +148,7 @@ class LoginSchema(Schema):
 
 
 class RefreshSchema(Schema):
-    refresh_token = fields.String(
-        load_default=None,
-        allow_none=True,
-        validate=validate.Length(max=256),
-        metadata={"description": "Omit when the refresh token is in the browser's cookie"},
-    )
+    refresh_token = fields.String(required=True, validate=validate.Length(min=1, max=256))
 
 
 class UserSchema(Schema):
@@ -187,7 +182,7 @@ class TokenPairSchema(Schema):
 
 
 class PasswordResetRequestSchema(Schema):
-    email = fields.Email(required=True, validate=validate.Length(max=254))
+    email = EmailAddress(required=True, validate=validate.Length(max=254))
 
 
 class PasswordResetConfirmSchema(Schema):
@@ -197,7 +192,7 @@ class PasswordResetConfirmSchema(Schema):
 
 class OfficerCreateSchema(Schema):
     full_name = _full_name_field(required=True)
-    email = fields.Email(required=True, validate=validate.Length(max=254))
+    email = EmailAddress(required=True, validate=validate.Length(max=254))
     phone = _phone_field(load_default=None, allow_none=True)
     agency_code = fields.String(required=True, validate=validate.Length(min=1, max=32))
     roles = fields.List(

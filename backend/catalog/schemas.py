@@ -5,10 +5,10 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from backend.catalog.models import AgencyLevel, OnlineLevel, SupplementPolicy
-from backend.core.api import Amount, PageQuerySchema
+from backend.core.api import Amount, PageQuerySchema, Pattern
 
-CODE = validate.Regexp(r"^[A-Za-z0-9._-]{1,32}$")
-HHMM = validate.Regexp(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+CODE = Pattern(r"^[A-Za-z0-9._-]{1,32}$")
+HHMM = Pattern(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 UNITS = ("working_days", "calendar_days", "working_hours")
 MIME_TYPES = (
     "application/pdf",
@@ -84,7 +84,7 @@ class FeeInputSchema(Schema):
 class ResultInputSchema(Schema):
     type_code = fields.String(required=True, validate=CODE)
     name_vi, name_en = _names(255)
-    template = fields.String(required=True, validate=validate.Regexp(r"^[a-z][a-z0-9_]{0,63}$"))
+    template = fields.String(required=True, validate=Pattern(r"^[a-z][a-z0-9_]{0,63}$"))
 
 
 class ProcedureInputSchema(Schema):
@@ -92,7 +92,7 @@ class ProcedureInputSchema(Schema):
 
     code = fields.String(
         required=True,
-        validate=validate.Regexp(r"^[0-9]\.[0-9]{6}(\.[A-Z0-9]{1,8})?$"),
+        validate=Pattern(r"^[0-9]\.[0-9]{6}(\.[A-Z0-9]{1,8})?$"),
         metadata={"description": "National TTHC code, e.g. 1.001193", "example": "1.001193"},
     )
     name_vi, name_en = _names()

@@ -15,6 +15,7 @@ dumps the return value with the schema for the caller's audience.
 from __future__ import annotations
 
 import functools
+import re
 from typing import Any
 
 from flask import Response, request
@@ -61,6 +62,9 @@ def accepts(schema: Schema | type[Schema], location: str = "json"):
                     raw = {} if not request.get_data(cache=True) else None
                 if not isinstance(raw, dict):
                     raise BadRequest("request.body-not-object")
+            nul = _nul_paths(raw)
+            if nul:
+                raise ValidationFailed(errors={path: ["request.nul-character"] for path in nul})
             try:
                 data = instance.load(raw)
             except ValidationError as exc:
@@ -171,3 +175,42 @@ class Amount(fields.Decimal):
         if number is None:
             return None
         return int(number) if number == number.to_integral_value() else float(number)
+
+
+class Pattern(validate.Regexp):
+    """A regular expression the *whole* value must match.
+
+    ``re.match`` with ``$`` accepts a trailing newline ("001090123456\\n"); this does not. The
+    pattern is written with ``^…$`` so the OpenAPI document shows the same rule.
+    """
+
+    def __call__(self, value):
+        body = self.regex.pattern.removeprefix("^").removesuffix("$")
+        if not isinstance(value, str) or re.fullmatch(body, value, self.regex.flags) is None:
+            raise ValidationError(self._format_error(value))
+        return value
+
+
+class EmailAddress(fields.Email):
+    """An e-mail address, stripped and lower-cased before its validators run."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        value = super()._deserialize(value, attr, data, **kwargs)
+        return value.strip().lower() if isinstance(value, str) else value
+
+
+def _nul_paths(value, path: str = "") -> list[str]:
+    """Where NUL characters hide in a JSON value (PostgreSQL text cannot hold them)."""
+    if isinstance(value, str):
+        return [path or "_schema"] if "\x00" in value else []
+    if isinstance(value, dict):
+        found = []
+        for key, item in value.items():
+            key_path = f"{path}.{key}" if path else str(key)
+            if "\x00" in str(key):
+                found.append(key_path)
+            found.extend(_nul_paths(item, key_path))
+        return found
+    if isinstance(value, list):
+        return [p for i, item in enumerate(value) for p in _nul_paths(item, f"{path}.{i}")]
+    return []

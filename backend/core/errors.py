@@ -153,6 +153,10 @@ register_messages(
             "vi": "Đã xảy ra lỗi hệ thống. Hãy báo mã yêu cầu (request_id) cho bộ phận hỗ trợ.",
             "en": "Something went wrong on our side. Quote the request_id to support.",
         },
+        "request.nul-character": {
+            "vi": "Giá trị chứa ký tự không hợp lệ (NUL).",
+            "en": "The value contains an invalid character (NUL).",
+        },
         "unavailable.detail": {
             "vi": "Dịch vụ tạm thời không sẵn sàng.",
             "en": "The service is temporarily unavailable.",

@@ -84,3 +84,49 @@ def test_request_id_is_generated_when_missing_or_unsafe(client):
 
     assert len(generated.headers["X-Request-ID"]) == 32
     assert unsafe.headers["X-Request-ID"] != "bad id <script>"
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "body"),
+    [
+        ("post", "/api/v1/auth/token", {"username": "a\u0000@example.vn", "password": "x"}),
+        ("get", "/api/v1/procedures?q=a%00b", None),
+        ("post", "/api/v1/auth/register", {"full_name": "An", "nested": {"k\u0000": 1}}),
+    ],
+)
+def test_nul_characters_are_a_422_not_a_crash(client, method, url, body):
+    response = getattr(client, method)(url, json=body) if body else client.get(url)
+
+    assert_problem(response, 422, "validation-failed")
+
+
+def test_a_trailing_newline_does_not_pass_a_pattern(client):
+    response = client.post(
+        "/api/v1/auth/register",
+        json={
+            "full_name": "Trần An",
+            "personal_id": "001095012345\n",
+            "date_of_birth": "1995-01-01",
+            "email": "an@example.vn",
+            "password": "Mot-mat-khau-dai-2026",
+        },
+    )
+
+    assert response.status_code == 422 and "personal_id" in response.json["errors"]
+
+
+def test_an_email_that_grows_when_lower_cased_is_checked_after(client):
+    email = "İ" * 60 + "@" + ("a" * 60 + ".") * 3 + "vn"
+
+    response = client.post(
+        "/api/v1/auth/register",
+        json={
+            "full_name": "Trần An",
+            "personal_id": "001095012345",
+            "date_of_birth": "1995-01-01",
+            "email": email,
+            "password": "Mot-mat-khau-dai-2026",
+        },
+    )
+
+    assert response.status_code == 422 and "email" in response.json["errors"]

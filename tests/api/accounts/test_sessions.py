@@ -13,6 +13,7 @@ from tests.helpers import cookie_login
 
 TOKEN = "/api/v1/auth/token"
 REFRESH = "/api/v1/auth/refresh"
+SESSION_REFRESH = "/api/v1/auth/session/refresh"
 ME = "/api/v1/auth/me"
 
 
@@ -143,11 +144,33 @@ def test_cookie_refresh_needs_the_refresh_csrf_cookie_echoed(client, db):
     citizen = CitizenFactory()
     cookie_login(client, citizen.email)
 
-    refused = client.post(REFRESH, json={})
+    refused = client.post(SESSION_REFRESH)
     assert refused.status_code == 403
 
     csrf = client.get_cookie("csrf_refresh_token").value
-    response = client.post(REFRESH, json={}, headers={"X-CSRF-TOKEN": csrf})
+    response = client.post(SESSION_REFRESH, headers={"X-CSRF-TOKEN": csrf})
     assert response.status_code == 200
     assert response.json["user"]["id"] == str(citizen.uuid)
     assert client.get(ME).status_code == 200
+
+
+def test_a_spent_refresh_cookie_revokes_the_browser_session(client, db):
+    citizen = CitizenFactory()
+    cookie_login(client, citizen.email)
+    spent = client.get_cookie("refresh_token", path="/api/v1/auth/session").value
+    csrf = client.get_cookie("csrf_refresh_token").value
+    assert client.post(SESSION_REFRESH, headers={"X-CSRF-TOKEN": csrf}).status_code == 200
+
+    client.set_cookie("refresh_token", spent, path="/api/v1/auth/session")
+    csrf = client.get_cookie("csrf_refresh_token").value
+    replay = client.post(SESSION_REFRESH, headers={"X-CSRF-TOKEN": csrf})
+
+    assert replay.status_code == 401
+    assert client.get(ME).status_code == 401  # the renewed access cookie died with the session
+
+
+def test_refresh_needs_a_token_in_the_body(client, db):
+    response = client.post(REFRESH, json={})
+
+    assert response.status_code == 422
+    assert "refresh_token" in response.json["errors"]
