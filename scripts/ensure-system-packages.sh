@@ -1,27 +1,41 @@
 #!/usr/bin/env bash
-# System packages the test suite needs (WeasyPrint's Pango, fonts with Vietnamese coverage,
-# PDF tools). On Debian/Ubuntu as root, missing ones are installed; elsewhere this stops
-# with the exact list to install.
+# System packages the test suite needs: Pango and HarfBuzz for WeasyPrint, Noto fonts with
+# every Vietnamese letter, poppler-utils for PDF checks. On Debian/Ubuntu as root, missing
+# ones are installed; anywhere else this stops with the exact list of what is missing.
 set -euo pipefail
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-core poppler-utils)
 
-if ! command -v dpkg-query >/dev/null 2>&1; then
-  echo "Not a Debian-based system: install the equivalents of: ${packages[*]}" >&2
-  echo "(Pango 1.44+, HarfBuzz subset library, Noto fonts, poppler-utils), then re-run." >&2
+if command -v dpkg-query >/dev/null 2>&1; then
+  missing=()
+  for pkg in "${packages[@]}"; do
+    status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
+    [[ $status == *"install ok installed"* ]] || missing+=("$pkg")
+  done
+  [[ ${#missing[@]} -eq 0 ]] && exit 0
+  if [[ $(id -u) -ne 0 ]]; then
+    echo "Missing system packages: ${missing[*]}" >&2
+    echo "Install them with: sudo apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+  echo "Installing system packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   exit 0
 fi
+
+# Not Debian: look for the libraries, fonts and tools themselves.
 missing=()
-for pkg in "${packages[@]}"; do
-  status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
-  [[ $status == *"install ok installed"* ]] || missing+=("$pkg")
-done
-[[ ${#missing[@]} -eq 0 ]] && exit 0
-if [[ $(id -u) -ne 0 ]]; then
-  echo "Missing system packages: ${missing[*]}" >&2
-  echo "Install them with: sudo apt-get install -y ${missing[*]}" >&2
+python3 - <<'PY' || missing+=("Pango >= 1.44 and HarfBuzz (libpango-1.0, libpangoft2-1.0, libharfbuzz-subset)")
+import ctypes.util, sys
+sys.exit(0 if all(ctypes.util.find_library(n) for n in ("pango-1.0", "pangoft2-1.0", "harfbuzz-subset")) else 1)
+PY
+if ! { command -v fc-list >/dev/null 2>&1 && fc-list | grep -qi "Noto Sans"; }; then
+  missing+=("Noto fonts (Noto Sans / Noto Serif, e.g. package fonts-noto-core or google-noto-sans-fonts)")
+fi
+command -v pdftoppm >/dev/null 2>&1 || missing+=("poppler-utils (pdftoppm, pdfsig)")
+if [[ ${#missing[@]} -gt 0 ]]; then
+  echo "Missing system requirements:" >&2
+  printf '  - %s\n' "${missing[@]}" >&2
   exit 1
 fi
-echo "Installing system packages: ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
