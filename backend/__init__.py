@@ -18,7 +18,7 @@ def create_app(config: dict | None = None) -> Flask:
         count = app.config["TRUSTED_PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
-    from backend.core import celery_app, errors, transaction, web
+    from backend.core import celery_app, errors, storage, transaction, web
     from backend.core.logging import configure_logging, init_request_id
     from backend.extensions import api, api_blueprint, db, limiter
 
@@ -31,6 +31,7 @@ def create_app(config: dict | None = None) -> Flask:
     errors.init_app(app)
     transaction.init_app(app)
     web.init_app(app)
+    storage.init_app(app)
 
     from backend.accounts import auth
 
@@ -61,6 +62,7 @@ def _register_namespaces(api) -> None:
         procedures_ns,
         units_ns,
     )
+    from backend.dossiers.api import dossiers_ns, lookup_ns
 
     routes = (
         (auth_ns, "/auth"),
@@ -70,6 +72,8 @@ def _register_namespaces(api) -> None:
         (agencies_ns, "/agencies"),
         (units_ns, "/admin-units"),
         (calendar_ns, "/calendar"),
+        (dossiers_ns, "/dossiers"),
+        (lookup_ns, "/lookup"),
     )
     registered = {ns.name for ns in api.namespaces}
     for namespace, path in routes:

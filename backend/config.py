@@ -95,6 +95,7 @@ def load_config(overrides: dict | None = None, environ: dict | None = None) -> d
         "LOGIN_RATE_LIMIT_IP": env.get("LOGIN_RATE_LIMIT_IP", "30 per minute"),
         "LOGIN_RATE_LIMIT_ACCOUNT": env.get("LOGIN_RATE_LIMIT_ACCOUNT", "10 per minute"),
         "LOGIN_LOCK_THRESHOLD": _int(env, "LOGIN_LOCK_THRESHOLD", 5),
+        "LOOKUP_RATE_LIMIT": env.get("LOOKUP_RATE_LIMIT", "30 per minute"),
         "LOGIN_LOCK_MINUTES": _int(env, "LOGIN_LOCK_MINUTES", 15),
         # Password hashing (argon2id), tuned to about 50 ms per hash on 2 cores; see bench/auth.
         "ARGON2_TIME_COST": _int(env, "ARGON2_TIME_COST", 2),
@@ -111,6 +112,20 @@ def load_config(overrides: dict | None = None, environ: dict | None = None) -> d
         "SMTP_SECURITY": env.get("SMTP_SECURITY", "starttls"),  # starttls | ssl | none
         "SMTP_TIMEOUT": _int(env, "SMTP_TIMEOUT", 10),
         "FRONTEND_DIST": env.get("FRONTEND_DIST") or str(ROOT_DIR / "frontend" / "dist"),
+        # File storage: "local" folder (embedded default) or "s3" (S3-compatible object storage).
+        "STORAGE_BACKEND": env.get("STORAGE_BACKEND", "local"),
+        "STORAGE_LOCAL_DIR": env.get("STORAGE_LOCAL_DIR") or str(instance_dir / "files"),
+        "S3_BUCKET": env.get("S3_BUCKET") or None,
+        "S3_PREFIX": env.get("S3_PREFIX", ""),
+        "S3_ENDPOINT_URL": env.get("S3_ENDPOINT_URL") or None,
+        "S3_REGION": env.get("S3_REGION", "us-east-1"),
+        "S3_ACCESS_KEY_ID": env.get("S3_ACCESS_KEY_ID") or None,
+        "S3_SECRET_ACCESS_KEY": env.get("S3_SECRET_ACCESS_KEY") or None,
+        # Attachments.
+        "UPLOAD_MAX_FILE_MB": _int(env, "UPLOAD_MAX_FILE_MB", 10),
+        "UPLOAD_MAX_DOSSIER_MB": _int(env, "UPLOAD_MAX_DOSSIER_MB", 50),
+        "UPLOAD_MAX_FILES": _int(env, "UPLOAD_MAX_FILES", 20),
+        "DRAFT_RETENTION_DAYS": _int(env, "DRAFT_RETENTION_DAYS", 30),
     }
     if overrides:
         cfg.update(overrides)
@@ -143,6 +158,8 @@ def check_production(cfg: dict) -> None:
         problems.append("COOKIE_SECURE must be on (cookies only over TLS)")
     if not str(cfg.get("PUBLIC_BASE_URL", "")).startswith("https://"):
         problems.append("PUBLIC_BASE_URL must be an https:// URL")
+    if cfg.get("STORAGE_BACKEND") == "s3" and not cfg.get("S3_BUCKET"):
+        problems.append("S3_BUCKET must be set when STORAGE_BACKEND is s3")
     if cfg.get("MAIL_BACKEND") == "smtp" and cfg.get("SMTP_SECURITY") == "none":
         problems.append("SMTP_SECURITY must be starttls or ssl")
     if problems:

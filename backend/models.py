@@ -2,7 +2,8 @@
 
 from backend.accounts import models as accounts_models  # noqa: F401
 from backend.catalog import models as catalog_models  # noqa: F401
-from backend.core import audit  # noqa: F401
+from backend.core import audit, idempotency, outbox  # noqa: F401
 from backend.core.db import Base
+from backend.dossiers import models as dossiers_models  # noqa: F401
 
 metadata = Base.metadata

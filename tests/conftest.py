@@ -96,7 +96,14 @@ class IsolatedClient(FlaskClient):
     """
 
     def open(self, *args, **kwargs):
-        return contextvars.Context().run(super().open, *args, **kwargs)
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        # Werkzeug's test client spools large multipart bodies to a temporary file that it
+        # never closes; close it here so no ResourceWarning surfaces in a later test.
+        request = getattr(response, "request", None)
+        body = request.environ.get("wsgi.input") if request is not None else None
+        if body is not None and hasattr(body, "close"):
+            body.close()
+        return response
 
 
 @pytest.fixture

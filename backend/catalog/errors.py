@@ -75,8 +75,20 @@ register_messages(
             "en": "Codes must be unique.",
         },
         "catalog.cutoff-needs-days": {
-            "vi": "Giờ tiếp nhận muộn nhất chỉ áp dụng cho thời hạn tính theo ngày.",
-            "en": "A cut-off hour only applies to durations counted in days.",
+            "vi": "Giờ tiếp nhận muộn nhất chỉ áp dụng cho thời hạn tính theo số ngày nguyên.",
+            "en": "A cut-off hour only applies to durations of whole days.",
+        },
+        "catalog.calendar-days-whole": {
+            "vi": "Thời hạn tính theo ngày lịch phải là số ngày nguyên.",
+            "en": "A duration in calendar days must be a whole number of days.",
+        },
+        "catalog.duration-half-steps": {
+            "vi": "Thời hạn chỉ được chia đến nửa ngày (hoặc nửa giờ).",
+            "en": "A duration can only be split in halves (of a day or an hour).",
+        },
+        "catalog.received-at-range": {
+            "vi": "Thời điểm tiếp nhận phải trong khoảng năm 2000–2099.",
+            "en": "The reception moment must be between 2000 and 2099.",
         },
         "catalog.code-immutable": {
             "vi": "Không được đổi mã thủ tục; hãy tạo thủ tục mới.",

@@ -24,6 +24,8 @@ from backend.core.api import paginate
 from backend.extensions import db
 
 MAX_TOKENS = 8
+#: Version numbers are 32-bit integers in the database.
+MAX_VERSION = 2**31 - 1
 #: A national procedure code such as 1.001193 (optionally with a local suffix).
 _CODE = re.compile(r"^[0-9]\.[0-9]{6}(\.[A-Z0-9]{1,8})?$")
 #: What a search result needs, and nothing heavier (no form, no descriptions).
@@ -128,6 +130,8 @@ def get_version(code: str, number: int) -> ProcedureVersion:
     procedure = db.session.scalar(sa.select(Procedure).where(Procedure.code == code))
     if procedure is None:
         raise ProcedureNotFound()
+    if not 1 <= number <= MAX_VERSION:
+        raise VersionNotFound()
     version = db.session.scalar(
         sa.select(ProcedureVersion).where(
             ProcedureVersion.procedure_id == procedure.id, ProcedureVersion.number == number

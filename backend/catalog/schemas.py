@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from backend.catalog.models import AgencyLevel, OnlineLevel, SupplementPolicy
@@ -138,8 +140,14 @@ class ProcedureInputSchema(Schema):
             if len(codes) != len(set(codes)):
                 errors[name] = ["catalog.duplicate-code"]
         duration = data["duration"]
-        if duration["cutoff"] and duration["unit"] == "working_hours":
+        amount, unit = duration["amount"], duration["unit"]
+        whole = amount == amount.to_integral_value()
+        if duration["cutoff"] and (unit == "working_hours" or not whole):
             errors["duration"] = ["catalog.cutoff-needs-days"]
+        elif unit == "calendar_days" and not whole:
+            errors["duration"] = ["catalog.calendar-days-whole"]
+        elif (amount * 2) != (amount * 2).to_integral_value():
+            errors["duration"] = ["catalog.duration-half-steps"]
         if errors:
             raise ValidationError(errors)
 
@@ -206,7 +214,12 @@ class CalendarQuerySchema(Schema):
 
 class DueDateQuerySchema(Schema):
     received_at = fields.AwareDateTime(
-        metadata={"description": "Reception moment (ISO 8601 with offset); default now"}
+        validate=validate.Range(
+            min=datetime(2000, 1, 1, tzinfo=UTC),
+            max=datetime(2100, 1, 1, tzinfo=UTC),
+            error="catalog.received-at-range",
+        ),
+        metadata={"description": "Reception moment (ISO 8601 with offset, 2000–2099); default now"},
     )
     agency = fields.String(
         validate=CODE, metadata={"description": "Receiving agency; default the first one"}

@@ -214,3 +214,39 @@ def _nul_paths(value, path: str = "") -> list[str]:
     if isinstance(value, list):
         return [p for i, item in enumerate(value) for p in _nul_paths(item, f"{path}.{i}")]
     return []
+
+
+def accepts_upload(schema: Schema | type[Schema], file_field: str = "file"):
+    """Load a ``multipart/form-data`` request: the text parts with ``schema``, plus one file.
+
+    The view receives ``(data, file)`` where ``file`` is a Werkzeug ``FileStorage`` (or None).
+    """
+    instance = schema() if isinstance(schema, type) else schema
+
+    def decorator(func):
+        @functools.wraps(func)
+        def wrapper(self, *args, **kwargs):
+            if not request.mimetype.startswith("multipart/form-data"):
+                from werkzeug.exceptions import UnsupportedMediaType
+
+                raise UnsupportedMediaType()
+            raw = {key: request.form.get(key) for key in request.form}
+            nul = _nul_paths(raw)
+            if nul:
+                raise ValidationFailed(errors={path: ["request.nul-character"] for path in nul})
+            try:
+                data = instance.load(raw)
+            except ValidationError as exc:
+                raise ValidationFailed(errors=exc.normalized_messages()) from exc
+            upload = request.files.get(file_field)
+            if upload is not None and not upload.filename and not upload.content_length:
+                upload = None
+            return func(self, data, upload, *args, **kwargs)
+
+        _carry_meta(wrapper, func)
+        meta = openapi_meta(wrapper)
+        meta["upload"] = (instance, file_field)
+        meta["errors"].update({413, 415, 422})
+        return wrapper
+
+    return decorator

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from celery.schedules import crontab
 from flask import Flask
 
 from backend.extensions import celery
@@ -28,6 +29,13 @@ def init_app(app: Flask) -> None:
         timezone="Asia/Ho_Chi_Minh",
         enable_utc=True,
         broker_connection_retry_on_startup=True,
+        beat_schedule={
+            "purge-idle-drafts": {
+                "task": "dossiers.purge_idle_drafts",
+                "schedule": crontab(hour=2, minute=30),
+            },
+        },
+        include=["backend.core.mail", "backend.dossiers.tasks"],
     )
 
     app.extensions["celery"] = celery

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, g, jsonify
+from flask import Flask, g, jsonify, request
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
@@ -245,3 +245,9 @@ def handle_exception(exc: Exception):
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(Exception, handle_exception)
+
+    @app.before_request
+    def _refuse_nul_in_path():
+        # No resource has a NUL in its name, and PostgreSQL text cannot even hold one.
+        if "\x00" in request.path:
+            raise NotFound()

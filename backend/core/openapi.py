@@ -149,7 +149,7 @@ def _operation(tag: str, resource, method: str, func, path_params: list) -> dict
     }
     if description.strip():
         operation["description"] = " ".join(description.split())
-    parameters = list(path_params)
+    parameters = list(path_params) + list(meta.get("headers", []))
     request = meta.get("request")
     if request is not None:
         schema, location = request
@@ -160,6 +160,24 @@ def _operation(tag: str, resource, method: str, func, path_params: list) -> dict
                 "required": True,
                 "content": {"application/json": {"schema": schema}},
             }
+    upload = meta.get("upload")
+    if upload is not None:
+        schema, file_field = upload
+        properties = {
+            name: _form_property(field)
+            for name, field in schema.fields.items()
+            if not field.dump_only
+        }
+        properties[file_field] = {"type": "string", "format": "binary"}
+        required = [n for n, f in schema.fields.items() if f.required] + [file_field]
+        operation["requestBody"] = {
+            "required": True,
+            "content": {
+                "multipart/form-data": {
+                    "schema": {"type": "object", "properties": properties, "required": required}
+                }
+            },
+        }
     if parameters:
         operation["parameters"] = parameters
     for status, (schema, description_text, headers) in sorted(meta["responses"].items()):
@@ -180,6 +198,16 @@ def _operation(tag: str, resource, method: str, func, path_params: list) -> dict
     for status in sorted(errors):
         operation["responses"][str(status)] = _problem(_STATUS_TEXT.get(status, "Error"))
     return operation
+
+
+def _form_property(field) -> dict:
+    prop: dict = {"type": "string"}
+    for validator in getattr(field, "validators", []):
+        if hasattr(validator, "max") and validator.max is not None:
+            prop["maxLength"] = validator.max
+        if hasattr(validator, "min") and validator.min is not None:
+            prop["minLength"] = validator.min
+    return prop
 
 
 def write_spec(api: Api, path: Path) -> None:

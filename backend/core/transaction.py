@@ -24,11 +24,17 @@ def after_commit(callback: Callable[[], object]) -> None:
     db.session().info.setdefault("after_commit", []).append(callback)
 
 
+def after_rollback(callback: Callable[[], object]) -> None:
+    """Run ``callback`` if the current transaction rolls back (e.g. delete a stored file)."""
+    db.session().info.setdefault("after_rollback", []).append(callback)
+
+
 def commit() -> None:
     """Commit the current session, then run the after-commit callbacks in order."""
     session = db.session()
     callbacks = session.info.pop("after_commit", [])
-    session.commit()
+    session.commit()  # on failure the caller rolls back, which runs the after-rollback hooks
+    session.info.pop("after_rollback", None)
     for callback in callbacks:
         try:
             callback()
@@ -37,9 +43,16 @@ def commit() -> None:
 
 
 def rollback() -> None:
+    """Roll back, then run the after-rollback callbacks (undo side effects already done)."""
     session = db.session()
     session.info.pop("after_commit", None)
+    callbacks = session.info.pop("after_rollback", [])
     session.rollback()
+    for callback in callbacks:
+        try:
+            callback()
+        except Exception:
+            log.exception("after-rollback callback failed")
 
 
 @contextmanager

@@ -1,0 +1,52 @@
+"""The transactional outbox: integration events written in the same transaction as the change.
+
+A relay (integration issue) delivers them to subscribers after commit, in order per
+aggregate; until then they wait here. Nothing outside the transaction ever sees an event whose
+change was rolled back.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from backend.core.clock import utcnow
+from backend.core.db import Base, JSONType
+from backend.extensions import db
+
+
+class OutboxEvent(Base):
+    __tablename__ = "outbox_events"
+
+    id: Mapped[int] = mapped_column(
+        sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True
+    )
+    #: Event id sent to subscribers (they deduplicate on it).
+    uuid: Mapped[uuid.UUID] = mapped_column(sa.Uuid, unique=True, default=uuid.uuid4)
+    occurred_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: Dotted type, e.g. ``dossier.submitted``.
+    type: Mapped[str] = mapped_column(sa.String(64), index=True)
+    #: The aggregate it is about, e.g. ``dossier`` and its public id (ordering key).
+    aggregate_type: Mapped[str] = mapped_column(sa.String(32))
+    aggregate_id: Mapped[str] = mapped_column(sa.String(64), index=True)
+    payload: Mapped[dict] = mapped_column(JSONType)
+    #: Set by the relay once every subscriber has it.
+    published_at: Mapped[datetime | None] = mapped_column(index=True)
+
+
+def add_event(
+    event_type: str, aggregate_type: str, aggregate_id: str, payload: dict
+) -> OutboxEvent:
+    """Record an integration event in the current transaction (flushed, not committed)."""
+    event = OutboxEvent(
+        type=event_type,
+        aggregate_type=aggregate_type,
+        aggregate_id=aggregate_id,
+        payload=payload,
+    )
+    db.session.add(event)
+    db.session.flush()
+    return event

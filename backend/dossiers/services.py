@@ -1,0 +1,512 @@
+"""Dossier use cases for citizens (and the shared steps the back office builds on).
+
+Each takes the actor explicitly, flushes and never commits. Every status change goes through
+``states.next_status`` and writes a process-log row, an audit row and an outbox event in the
+same transaction.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.dialects import postgresql, sqlite
+
+from backend.accounts.models import User
+from backend.accounts.validators import normalize_phone, personal_id_errors
+from backend.catalog.forms import validate_data
+from backend.catalog.models import Agency, OnlineLevel, Procedure, ProcedureVersion
+from backend.core import audit, outbox
+from backend.core.clock import VN_TZ, utcnow
+from backend.core.files import FileTooLarge, HashingReader, sanitize_filename, sniff_type
+from backend.core.i18n import Message
+from backend.core.storage import get_storage
+from backend.core.transaction import after_commit, after_rollback
+from backend.dossiers import states
+from backend.dossiers.errors import DossierInvalid, InvalidTransition, NotEditable
+from backend.dossiers.models import (
+    Dossier,
+    DossierAttachment,
+    DossierCodeCounter,
+    ProcessLogEntry,
+    SupplementRequest,
+)
+from backend.dossiers.states import DossierStatus
+from backend.extensions import db
+
+SNIFF_BYTES = 8192
+
+
+# --- steps shared by every transition -----------------------------------------------------------
+
+
+def transition(
+    dossier: Dossier,
+    action: str,
+    *,
+    actor: User | None,
+    role: str,
+    note: str | None = None,
+    step_due_at: datetime | None = None,
+    event_data: dict | None = None,
+) -> ProcessLogEntry:
+    """Move ``dossier`` by ``action`` (``InvalidTransition`` when the table forbids it), and
+    record the step: process-log row, audit row, outbox event — all in this transaction."""
+    try:
+        new_status = states.next_status(dossier.status, action, role)
+    except states.InvalidTransition as exc:
+        raise InvalidTransition() from exc
+    dossier.set_status(new_status)
+    return record_step(
+        dossier,
+        action,
+        actor=actor,
+        role=role,
+        note=note,
+        step_due_at=step_due_at,
+        event_data=event_data,
+    )
+
+
+def record_step(
+    dossier: Dossier,
+    action: str,
+    *,
+    actor: User | None,
+    role: str,
+    note: str | None = None,
+    step_due_at: datetime | None = None,
+    event_data: dict | None = None,
+) -> ProcessLogEntry:
+    """Write the process-log row, the audit row and the outbox event of one step."""
+    now = utcnow()
+    agency = actor.agency if actor is not None and actor.kind == "officer" else None
+    entry = ProcessLogEntry(
+        dossier_id=dossier.id,
+        occurred_at=now,
+        action=action,
+        actor_uuid=actor.uuid if actor else None,
+        actor_name=actor.full_name if actor else None,
+        actor_role=role,
+        agency_code=agency.code if agency else None,
+        status=dossier.status,
+        status_code=dossier.status_code,
+        step_started_at=now,
+        step_due_at=step_due_at,
+        note=note,
+    )
+    db.session.add(entry)
+    db.session.flush()
+    audit.record(
+        f"dossier.{action}",
+        actor_uuid=actor.uuid if actor else None,
+        subject=dossier.code or str(dossier.uuid),
+        data={"status": dossier.status},
+    )
+    outbox.add_event(
+        f"dossier.{action}",
+        "dossier",
+        str(dossier.uuid),
+        {
+            "dossier": str(dossier.uuid),
+            "code": dossier.code,
+            "status": dossier.status,
+            "status_code": dossier.status_code,
+            "action": action,
+            "actor_role": role,
+            "occurred_at": now.isoformat(),
+            **(event_data or {}),
+        },
+    )
+    return entry
+
+
+def _touch(dossier: Dossier) -> None:
+    dossier.last_activity_at = utcnow()
+
+
+# --- drafts ------------------------------------------------------------------------------------
+
+
+def _applicant_fields(owner: User, applicant: dict | None) -> dict:
+    if not applicant:
+        return {
+            "applicant_name": owner.full_name,
+            "applicant_personal_id": owner.personal_id,
+            "applicant_date_of_birth": owner.date_of_birth,
+            "applicant_phone": owner.phone,
+            "applicant_email": owner.email,
+            "filed_by_delegate": False,
+            "delegate_relationship": None,
+        }
+    errors: dict = {}
+    keys = personal_id_errors(applicant["personal_id"], applicant["date_of_birth"])
+    if keys:
+        errors["applicant.personal_id"] = keys
+    phone = applicant.get("phone")
+    if phone:
+        phone = normalize_phone(phone)
+        if phone is None:
+            errors["applicant.phone"] = ["phone.invalid"]
+    if errors:
+        raise DossierInvalid(errors=errors)
+    return {
+        "applicant_name": " ".join(applicant["full_name"].split()),
+        "applicant_personal_id": applicant["personal_id"],
+        "applicant_date_of_birth": applicant["date_of_birth"],
+        "applicant_phone": phone,
+        "applicant_email": applicant.get("email"),
+        "filed_by_delegate": True,
+        "delegate_relationship": applicant.get("relationship"),
+    }
+
+
+def create_draft(
+    *,
+    owner: User,
+    procedure_code: str,
+    agency_code: str | None = None,
+    applicant: dict | None = None,
+) -> Dossier:
+    """Start a dossier for the current version of a procedure (the version stays pinned).
+
+    ``applicant`` files on behalf of another person (a delegate filing); without it the
+    account holder is the applicant. Raises ``DossierInvalid`` (unknown procedure, an agency
+    that does not receive it, a procedure without online service, bad applicant identity)."""
+    version = db.session.scalar(
+        sa.select(ProcedureVersion)
+        .join(Procedure, Procedure.current_version_id == ProcedureVersion.id)
+        .where(Procedure.code == procedure_code)
+    )
+    if version is None:
+        raise DossierInvalid(errors={"procedure_code": ["dossier.procedure-unknown"]})
+    if version.online_level not in (OnlineLevel.FULL, OnlineLevel.PARTIAL):
+        raise DossierInvalid(errors={"procedure_code": ["dossier.online-closed"]})
+    receiving = [a for a in version.receiving_agencies if a.is_active]
+    agency = receiving[0] if receiving and agency_code is None else None
+    if agency_code is not None:
+        agency = next((a for a in receiving if a.code == agency_code), None)
+    if agency is None:
+        raise DossierInvalid(errors={"agency_code": ["dossier.agency-not-receiving"]})
+    dossier = Dossier(
+        procedure_version=version,
+        receiving_agency_id=agency.id,
+        competent_agency_id=version.competent_agency_id,
+        owner_id=owner.id,
+        status=DossierStatus.DRAFT,
+        form_data={},
+        last_activity_at=utcnow(),
+        **_applicant_fields(owner, applicant),
+    )
+    db.session.add(dossier)
+    db.session.flush()
+    return dossier
+
+
+def _editable(dossier: Dossier) -> None:
+    if dossier.status not in (DossierStatus.DRAFT, DossierStatus.SUPPLEMENT_REQUESTED):
+        raise NotEditable()
+
+
+def update_draft(
+    dossier: Dossier,
+    *,
+    actor: User,
+    form_data: dict | None = None,
+    applicant: dict | None = None,
+    clear_applicant: bool = False,
+) -> Dossier:
+    """Save form fields as the citizen types: only the given fields are validated (partial);
+    completeness waits for submission. Raises ``DossierInvalid`` with ``form.<path>`` keys."""
+    _editable(dossier)
+    if dossier.status != DossierStatus.DRAFT and (applicant or clear_applicant):
+        raise NotEditable()
+    if form_data is not None:
+        cleaned, errors = validate_data(dossier.procedure_version.form, form_data, partial=True)
+        if errors:
+            raise DossierInvalid(errors={f"form.{path}": msgs for path, msgs in errors.items()})
+        merged = dict(dossier.form_data or {})
+        merged.update(cleaned)
+        dossier.form_data = merged
+    if applicant is not None or clear_applicant:
+        for name, value in _applicant_fields(dossier.owner, applicant).items():
+            setattr(dossier, name, value)
+    _touch(dossier)
+    db.session.flush()
+    return dossier
+
+
+def delete_draft(dossier: Dossier, *, actor: User) -> None:
+    """Discard a draft and its files (files are removed once the deletion is committed)."""
+    if dossier.status != DossierStatus.DRAFT:
+        raise NotEditable()
+    keys = [a.storage_key for a in dossier.attachments]
+    db.session.delete(dossier)
+    db.session.flush()
+    _delete_files_after_commit(keys)
+
+
+def _delete_files_after_commit(keys: list[str]) -> None:
+    if keys:
+        storage = get_storage()
+        after_commit(lambda: [storage.delete(key) for key in keys])
+
+
+# --- attachments -------------------------------------------------------------------------------
+
+
+def add_attachment(
+    dossier: Dossier,
+    *,
+    actor: User,
+    component_code: str,
+    stream,
+    filename: str | None,
+    reused: bool = False,
+) -> DossierAttachment:
+    """Store an uploaded file for a component. The type comes from the content, the name is
+    sanitised and never used as a path; limits per file, per dossier and in count apply. A
+    failure leaves neither file nor row."""
+    _editable(dossier)
+    version = dossier.procedure_version
+    component = next((c for c in version.components if c.code == component_code), None)
+    if component is None:
+        raise DossierInvalid(errors={"component_code": ["dossier.component-unknown"]})
+    config = current_app.config
+    if len(dossier.attachments) >= config["UPLOAD_MAX_FILES"]:
+        raise DossierInvalid(
+            errors={"file": [Message("dossier.too-many-files", limit=config["UPLOAD_MAX_FILES"])]}
+        )
+    head = stream.read(SNIFF_BYTES)
+    if not head:
+        raise DossierInvalid(errors={"file": ["dossier.file-empty"]})
+    stream.seek(0)
+    content_type = sniff_type(head, stream)
+    stream.seek(0)
+    if content_type not in component.accepted_types:
+        allowed = ", ".join(t.rsplit("/", 1)[-1].upper() for t in component.accepted_types)
+        raise DossierInvalid(errors={"file": [Message("dossier.file-type", allowed=allowed)]})
+    limit_mb = min(config["UPLOAD_MAX_FILE_MB"], component.max_size_mb)
+    used = sum(a.size for a in dossier.attachments)
+    room = config["UPLOAD_MAX_DOSSIER_MB"] * 1024 * 1024 - used
+    limit = max(0, min(limit_mb * 1024 * 1024, room))
+    key = f"dossiers/{dossier.uuid.hex}/{uuid.uuid4().hex}"
+    reader = HashingReader(stream, limit)
+    storage = get_storage()
+    try:
+        storage.put(key, reader, content_type=content_type)
+    except FileTooLarge as exc:
+        storage.delete(key)
+        if room < limit_mb * 1024 * 1024:
+            message = Message("dossier.total-too-large", limit_mb=config["UPLOAD_MAX_DOSSIER_MB"])
+        else:
+            message = Message("dossier.file-too-large", limit_mb=limit_mb)
+        raise DossierInvalid(errors={"file": [message]}) from exc
+    after_rollback(lambda: storage.delete(key))
+    attachment = DossierAttachment(
+        dossier=dossier,
+        component_code=component_code,
+        storage_key=key,
+        filename=sanitize_filename(filename),
+        content_type=content_type,
+        size=reader.size,
+        sha256=reader.hexdigest,
+        uploaded_at=utcnow(),
+        uploaded_by=actor.uuid,
+        supplement_round=_open_round(dossier),
+        reused=reused,
+    )
+    db.session.add(attachment)
+    _touch(dossier)
+    db.session.flush()
+    return attachment
+
+
+def _open_round(dossier: Dossier) -> int | None:
+    if dossier.status != DossierStatus.SUPPLEMENT_REQUESTED or not dossier.supplements:
+        return None
+    return dossier.supplements[-1].round
+
+
+def remove_attachment(dossier: Dossier, attachment: DossierAttachment, *, actor: User) -> None:
+    """Remove a file from a draft (or one added in the open supplement round)."""
+    _editable(dossier)
+    if dossier.status != DossierStatus.DRAFT and attachment.supplement_round != _open_round(
+        dossier
+    ):
+        raise NotEditable()
+    key = attachment.storage_key
+    dossier.attachments.remove(attachment)
+    _touch(dossier)
+    db.session.flush()
+    _delete_files_after_commit([key])
+
+
+# --- submission --------------------------------------------------------------------------------
+
+
+def _next_sequence(agency_id: int, day: date) -> int:
+    """The next number of the agency's daily counter, atomically.
+
+    An upsert that increments and returns the row: concurrent submissions for the same agency
+    and day queue on that row until the first commits, so numbers never repeat; a rolled back
+    submission gives its number back."""
+    table = DossierCodeCounter.__table__
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = (
+        insert(table)
+        .values(agency_id=agency_id, day=day, last_value=1)
+        .on_conflict_do_update(
+            index_elements=[table.c.agency_id, table.c.day],
+            set_={"last_value": table.c.last_value + 1},
+        )
+        .returning(table.c.last_value)
+    )
+    return db.session.execute(stmt).scalar_one()
+
+
+def assign_code(dossier: Dossier, moment: datetime) -> str:
+    """``<receiving agency code>-YYMMDD-NNNN`` (DOMAIN.md §3.1); five digits past 9999."""
+    agency = db.session.get(Agency, dossier.receiving_agency_id)
+    day = moment.astimezone(VN_TZ).date()
+    number = _next_sequence(agency.id, day)
+    return f"{agency.code}-{day:%y%m%d}-{number:04d}"
+
+
+def submit(dossier: Dossier, *, actor: User) -> Dossier:
+    """Submit a draft: the whole form is validated against the pinned version, required
+    components must be attached, the fees due now are computed, the official code assigned,
+    the status becomes submitted (1). A procedure that charges at submission holds the dossier
+    as awaiting payment before it reaches the reception queue."""
+    if dossier.status != DossierStatus.DRAFT:
+        raise InvalidTransition()
+    version = dossier.procedure_version
+    cleaned, form_errors = validate_data(version.form, dossier.form_data or {}, partial=False)
+    errors = {f"form.{path}": msgs for path, msgs in form_errors.items()}
+    attached = {a.component_code for a in dossier.attachments}
+    for component in version.components:
+        if component.required and component.code not in attached:
+            errors[f"components.{component.code}"] = ["dossier.component-required"]
+    if errors:
+        raise DossierInvalid(errors=errors)
+    now = utcnow()
+    dossier.form_data = cleaned
+    dossier.fee_due_at_submission = sum(
+        fee.amount for fee in version.fees if fee.payable == "at_submission"
+    )
+    dossier.awaiting_payment = dossier.fee_due_at_submission > 0
+    dossier.code = assign_code(dossier, now)
+    dossier.submitted_at = now
+    _touch(dossier)
+    transition(
+        dossier,
+        "submit",
+        actor=actor,
+        role=states.CITIZEN,
+        event_data={
+            "procedure": version.procedure.code,
+            "procedure_version": version.number,
+            "receiving_agency": dossier.receiving_agency.code,
+            "fee_due": dossier.fee_due_at_submission,
+        },
+    )
+    db.session.flush()
+    return dossier
+
+
+# --- after submission --------------------------------------------------------------------------
+
+
+def withdraw(dossier: Dossier, *, actor: User, reason: str, role: str = states.CITIZEN) -> Dossier:
+    """Withdraw before a decision (status 7), with the applicant's reason."""
+    if not reason or not reason.strip():
+        raise DossierInvalid(errors={"reason": ["dossier.reason-required"]})
+    dossier.withdraw_reason = reason.strip()
+    dossier.closed_at = utcnow()
+    transition(dossier, "withdraw", actor=actor, role=role, note=dossier.withdraw_reason)
+    db.session.flush()
+    return dossier
+
+
+def request_supplement(
+    dossier: Dossier,
+    *,
+    actor: User,
+    role: str,
+    items: list[dict],
+    note: str | None,
+    deadline_at: datetime,
+) -> SupplementRequest:
+    """Ask the citizen for documents (Mẫu 02). The clock policy of the procedure (pause or
+    restart) is recorded; the clock itself is recomputed when the supplement is accepted.
+    A second request is allowed (the 766 scorecard counts such dossiers late)."""
+    now = utcnow()
+    round_number = len(dossier.supplements) + 1
+    request = SupplementRequest(
+        dossier=dossier,
+        round=round_number,
+        requested_at=now,
+        requested_by=actor.uuid,
+        items=items,
+        note=note,
+        deadline_at=deadline_at,
+        clock_policy=dossier.procedure_version.supplement_policy,
+        due_before=dossier.due_at,
+    )
+    db.session.add(request)
+    transition(
+        dossier,
+        "request_supplement",
+        actor=actor,
+        role=role,
+        note=note,
+        step_due_at=deadline_at,
+        event_data={"round": round_number, "deadline_at": deadline_at.isoformat()},
+    )
+    db.session.flush()
+    return request
+
+
+def supply(dossier: Dossier, *, actor: User, note: str | None = None) -> SupplementRequest:
+    """The citizen answers the open supplement request (files already uploaded in the round);
+    the dossier waits for an officer to accept the supplement."""
+    if dossier.status != DossierStatus.SUPPLEMENT_REQUESTED or not dossier.supplements:
+        raise InvalidTransition()
+    current = dossier.supplements[-1]
+    if current.supplied_at is not None:
+        raise InvalidTransition()
+    current.supplied_at = utcnow()
+    current.response_note = (note or "").strip() or None
+    _touch(dossier)
+    transition(
+        dossier,
+        "supply",
+        actor=actor,
+        role=states.CITIZEN,
+        note=current.response_note,
+        event_data={"round": current.round},
+    )
+    db.session.flush()
+    return current
+
+
+def purge_idle_drafts(now: datetime | None = None) -> int:
+    """Delete drafts untouched for ``DRAFT_RETENTION_DAYS`` (files after commit)."""
+    now = now or utcnow()
+    cutoff = now - timedelta(days=current_app.config["DRAFT_RETENTION_DAYS"])
+    drafts = db.session.scalars(
+        sa.select(Dossier).where(
+            Dossier.status == DossierStatus.DRAFT, Dossier.last_activity_at < cutoff
+        )
+    ).all()
+    keys = [a.storage_key for d in drafts for a in d.attachments]
+    for draft in drafts:
+        db.session.delete(draft)
+    db.session.flush()
+    _delete_files_after_commit(keys)
+    if drafts:
+        audit.record("dossier.drafts_purged", data={"count": len(drafts)})
+    return len(drafts)

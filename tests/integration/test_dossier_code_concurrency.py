@@ -1,0 +1,90 @@
+"""Official codes under concurrent submissions on PostgreSQL: distinct and consecutive."""
+
+from __future__ import annotations
+
+import io
+import threading
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+import sqlalchemy as sa
+
+from backend import migrate
+from tests.catalog_fixtures import publish
+from tests.conftest import TEST_DATABASE_URL
+from tests.dossier_fixtures import PDF
+from tests.factories import PASSWORD
+
+SUBMISSIONS = 20
+
+
+@pytest.fixture
+def scratch_url():
+    """A database of its own: these submissions really commit, concurrently."""
+    admin = sa.create_engine(TEST_DATABASE_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text("DROP DATABASE IF EXISTS test_concurrency WITH (FORCE)"))
+        connection.execute(sa.text("CREATE DATABASE test_concurrency"))
+    url = TEST_DATABASE_URL.rsplit("/", 1)[0] + "/test_concurrency"
+    migrate.upgrade(url)
+    yield url
+    with admin.connect() as connection:
+        connection.execute(sa.text("DROP DATABASE IF EXISTS test_concurrency WITH (FORCE)"))
+    admin.dispose()
+
+
+def test_concurrent_submissions_get_distinct_consecutive_codes(make_app, scratch_url):
+    from backend.core.transaction import task_transaction
+    from tests.factories import AgencyFactory, CitizenFactory
+
+    app = make_app(
+        DATABASE_URL=scratch_url,
+        LOGIN_RATE_LIMIT_IP="1000 per minute",
+        LOGIN_RATE_LIMIT_ACCOUNT="1000 per minute",
+    )
+    with app.app_context(), task_transaction():
+        agency = AgencyFactory(code="000.00.15.C01")
+        publish(agency.code)
+        citizen = CitizenFactory()
+        email = citizen.email
+    client = app.test_client()
+    token = client.post("/api/v1/auth/token", json={"username": email, "password": PASSWORD})
+    headers = {"Authorization": f"Bearer {token.json['access_token']}"}
+    drafts = []
+    for _ in range(SUBMISSIONS):
+        dossier_id = client.post(
+            "/api/v1/dossiers", json={"procedure_code": "1.001193"}, headers=headers
+        ).json["id"]
+        client.patch(
+            f"/api/v1/dossiers/{dossier_id}",
+            json={"form_data": {"full_name": "Nguyễn Văn An"}},
+            headers=headers,
+        )
+        for component in ("TK", "GCS"):
+            client.post(
+                f"/api/v1/dossiers/{dossier_id}/attachments",
+                data={"component_code": component, "file": (io.BytesIO(PDF), "a.pdf")},
+                content_type="multipart/form-data",
+                headers=headers,
+            )
+        drafts.append(dossier_id)
+    start = threading.Barrier(SUBMISSIONS)
+
+    def submit(dossier_id: str):
+        start.wait()
+        response = app.test_client().post(
+            f"/api/v1/dossiers/{dossier_id}/submit",
+            headers={**headers, "Idempotency-Key": uuid.uuid4().hex},
+        )
+        return response.status_code, response.json.get("code")
+
+    with ThreadPoolExecutor(max_workers=SUBMISSIONS) as pool:
+        results = list(pool.map(submit, drafts))
+
+    assert [status for status, _ in results] == [200] * SUBMISSIONS
+    codes = [code for _, code in results]
+    assert len(set(codes)) == SUBMISSIONS
+    numbers = sorted(int(code.rsplit("-", 1)[1]) for code in codes)
+    assert numbers == list(range(1, SUBMISSIONS + 1))
+    assert all(code.startswith("000.00.15.C01-") for code in codes)
