@@ -97,7 +97,8 @@ class Dossier(IdMixin, TimestampMixin, Base):
         sa.CheckConstraint("channel IN (1, 2, 3)", name="channel_known"),
         sa.CheckConstraint("fee_due_at_submission >= 0", name="fee_not_negative"),
         sa.CheckConstraint("status = 'draft' OR code IS NOT NULL", name="code_after_draft"),
-        sa.Index("ix_dossiers_owner_status", "owner_id", "status", "id"),
+        #: "My dossiers", latest first.
+        sa.Index("ix_dossiers_owner_updated", "owner_id", "updated_at", "id"),
     )
 
     @property

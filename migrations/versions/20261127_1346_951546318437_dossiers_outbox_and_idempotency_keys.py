@@ -167,7 +167,7 @@ def upgrade() -> None:
         )
         batch_op.create_index(batch_op.f("ix_dossiers_owner_id"), ["owner_id"], unique=False)
         batch_op.create_index(
-            "ix_dossiers_owner_status", ["owner_id", "status", "id"], unique=False
+            "ix_dossiers_owner_updated", ["owner_id", "updated_at", "id"], unique=False
         )
         batch_op.create_index(
             batch_op.f("ix_dossiers_procedure_version_id"), ["procedure_version_id"], unique=False
@@ -294,7 +294,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_dossiers_status"))
         batch_op.drop_index(batch_op.f("ix_dossiers_receiving_agency_id"))
         batch_op.drop_index(batch_op.f("ix_dossiers_procedure_version_id"))
-        batch_op.drop_index("ix_dossiers_owner_status")
+        batch_op.drop_index("ix_dossiers_owner_updated")
         batch_op.drop_index(batch_op.f("ix_dossiers_owner_id"))
         batch_op.drop_index(batch_op.f("ix_dossiers_external_code"))
         batch_op.drop_index(batch_op.f("ix_dossiers_competent_agency_id"))
