@@ -63,6 +63,7 @@ def _register_namespaces(api) -> None:
         units_ns,
     )
     from backend.dossiers.api import dossiers_ns, lookup_ns
+    from backend.results.api import documents_ns
 
     routes = (
         (auth_ns, "/auth"),
@@ -74,6 +75,7 @@ def _register_namespaces(api) -> None:
         (calendar_ns, "/calendar"),
         (dossiers_ns, "/dossiers"),
         (lookup_ns, "/lookup"),
+        (documents_ns, "/me"),
     )
     registered = {ns.name for ns in api.namespaces}
     for namespace, path in routes:

@@ -130,6 +130,27 @@ class AttachmentList(Resource):
         )
 
 
+class ReuseSchema(Schema):
+    component_code = fields.String(required=True, validate=CODE)
+    document_id = fields.UUID(required=True, metadata={"description": "From GET /me/documents"})
+
+
+@dossiers_ns.route(f"/{DOSSIER}/attachments/reuse")
+class AttachmentReuse(Resource):
+    @login_required(kind="citizen")
+    @documents_errors(404, 409)
+    @accepts(ReuseSchema)
+    @responds(AttachmentSchema, status=201, description="Attached, marked reused")
+    def post(self, data, dossier_id):
+        """Use a document already issued to me for a reusable component (no upload)."""
+        return services.reuse_document(
+            _mine(dossier_id),
+            actor=current_user(),
+            component_code=data["component_code"],
+            document_id=data["document_id"],
+        )
+
+
 @dossiers_ns.route(f"/{DOSSIER}/attachments/<uuid:attachment_id>")
 class AttachmentItem(Resource):
     @login_required(kind="citizen")

@@ -79,6 +79,10 @@ register_messages(
             "vi": "Thủ tục không có thành phần hồ sơ này.",
             "en": "The procedure has no such component.",
         },
+        "dossier.component-not-reusable": {
+            "vi": "Thành phần này không được lấy từ kho dữ liệu; hãy tải tệp lên.",
+            "en": "This component cannot be taken from your documents; upload a file.",
+        },
         "dossier.file-required": {
             "vi": "Cần chọn một tệp để tải lên.",
             "en": "Choose a file to upload.",

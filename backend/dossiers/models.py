@@ -134,6 +134,10 @@ class DossierAttachment(IdMixin, Base):
     supplement_round: Mapped[int | None]
     #: Reused from the citizen's issued documents instead of uploaded (once-only).
     reused: Mapped[bool] = mapped_column(default=False)
+    #: The issued document it was taken from, when reused.
+    issued_document_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("issued_documents.id"), index=True
+    )
 
     dossier: Mapped[Dossier] = relationship(back_populates="attachments")
 

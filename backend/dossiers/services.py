@@ -324,6 +324,56 @@ def add_attachment(
     return attachment
 
 
+def reuse_document(
+    dossier: Dossier, *, actor: User, component_code: str, document_id
+) -> DossierAttachment:
+    """Once-only: answer a reusable component with a document already issued to the citizen,
+    instead of an upload. The file is copied, so the dossier keeps it whatever happens to the
+    store; the attachment is marked reused (DuocTaiSuDung)."""
+    from backend.results.queries import get_for_holder_or_404
+
+    _editable(dossier)
+    component = next(
+        (c for c in dossier.procedure_version.components if c.code == component_code), None
+    )
+    if component is None:
+        raise DossierInvalid(errors={"component_code": ["dossier.component-unknown"]})
+    if not component.reusable:
+        raise DossierInvalid(errors={"component_code": ["dossier.component-not-reusable"]})
+    document = get_for_holder_or_404(document_id, actor)
+    if document.content_type not in component.accepted_types:
+        allowed = ", ".join(t.rsplit("/", 1)[-1].upper() for t in component.accepted_types)
+        raise DossierInvalid(
+            errors={"document_id": [Message("dossier.file-type", allowed=allowed)]}
+        )
+    storage = get_storage()
+    key = f"dossiers/{dossier.uuid.hex}/{uuid.uuid4().hex}"
+    source = storage.open(document.storage_key)
+    try:
+        storage.put(key, source, content_type=document.content_type, size=document.size)
+    finally:
+        source.close()
+    after_rollback(lambda: storage.delete(key))
+    attachment = DossierAttachment(
+        dossier=dossier,
+        component_code=component_code,
+        storage_key=key,
+        filename=document.filename,
+        content_type=document.content_type,
+        size=document.size,
+        sha256=document.sha256,
+        uploaded_at=utcnow(),
+        uploaded_by=actor.uuid,
+        supplement_round=_open_round(dossier),
+        reused=True,
+        issued_document_id=document.id,
+    )
+    db.session.add(attachment)
+    _touch(dossier)
+    db.session.flush()
+    return attachment
+
+
 def _open_round(dossier: Dossier) -> int | None:
     if dossier.status != DossierStatus.SUPPLEMENT_REQUESTED or not dossier.supplements:
         return None
