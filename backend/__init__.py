@@ -55,6 +55,7 @@ def create_app(config: dict | None = None) -> Flask:
 def _register_namespaces(api) -> None:
     """Attach every domain's namespace once (the Api object is shared between apps)."""
     from backend.accounts.api import admin_ns, auth_ns
+    from backend.backoffice.api import backoffice_ns
     from backend.catalog.api import (
         agencies_ns,
         calendar_ns,
@@ -76,6 +77,7 @@ def _register_namespaces(api) -> None:
         (dossiers_ns, "/dossiers"),
         (lookup_ns, "/lookup"),
         (documents_ns, "/me"),
+        (backoffice_ns, "/backoffice"),
     )
     registered = {ns.name for ns in api.namespaces}
     for namespace, path in routes:

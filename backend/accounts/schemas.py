@@ -23,7 +23,7 @@ from backend.accounts.validators import (
     personal_id_errors,
 )
 from backend.catalog.schemas import AgencyRefSchema
-from backend.core.api import EmailAddress, PageQuerySchema, Pattern
+from backend.core.api import DateTime, EmailAddress, PageQuerySchema, Pattern
 from backend.core.clock import VN_TZ, utcnow
 
 _NAME_PATTERN = r"^[^\W\d_]+(?:[ .'\-][^\W\d_]+)*\.?$"
@@ -163,7 +163,7 @@ class UserSchema(Schema):
     phone = fields.String(allow_none=True)
     agency = fields.Nested(AgencyRefSchema, allow_none=True)
     roles = fields.List(fields.String(), required=True)
-    created_at = fields.DateTime(required=True)
+    created_at = DateTime(required=True)
 
 
 class SessionSchema(Schema):
@@ -244,9 +244,9 @@ class OfficerSchema(Schema):
     agency = fields.Nested(AgencyRefSchema, required=True)
     roles = fields.List(fields.String(), required=True)
     is_active = fields.Boolean(required=True)
-    locked_until = fields.DateTime(allow_none=True)
-    last_login_at = fields.DateTime(allow_none=True)
-    created_at = fields.DateTime(required=True)
+    locked_until = DateTime(allow_none=True)
+    last_login_at = DateTime(allow_none=True)
+    created_at = DateTime(required=True)
 
 
 class OfficerListQuerySchema(PageQuerySchema):

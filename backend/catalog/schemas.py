@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from backend.catalog.models import AgencyLevel, OnlineLevel, SupplementPolicy
-from backend.core.api import Amount, PageQuerySchema, Pattern
+from backend.core.api import Amount, DateTime, PageQuerySchema, Pattern
 
 CODE = Pattern(r"^[A-Za-z0-9._-]{1,32}$")
 HHMM = Pattern(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
@@ -323,7 +323,7 @@ class ProcedureDetailSchema(_VersionOutBase):
     """Everything a citizen needs to prepare, and the e-form."""
 
     status = fields.String(required=True)
-    published_at = fields.DateTime(required=True)
+    published_at = DateTime(required=True)
     description_vi = fields.String(required=True)
     description_en = fields.String(required=True)
     receiving_agencies = fields.List(fields.Nested(AgencyRefSchema), required=True)
@@ -338,7 +338,7 @@ class ProcedureDetailSchema(_VersionOutBase):
 class VersionSummarySchema(Schema):
     version = fields.Integer(attribute="number", required=True)
     status = fields.String(required=True)
-    published_at = fields.DateTime(required=True)
+    published_at = DateTime(required=True)
     published_by = fields.UUID(allow_none=True)
     name_vi = fields.String(required=True)
 
@@ -372,8 +372,8 @@ class CalendarEntrySchema(Schema):
 class DueDateSchema(Schema):
     procedure = fields.String(required=True)
     agency = fields.String(required=True)
-    received_at = fields.DateTime(required=True)
-    due_at = fields.DateTime(required=True, metadata={"description": "Asia/Ho_Chi_Minh"})
+    received_at = DateTime(required=True)
+    due_at = DateTime(required=True, metadata={"description": "Asia/Ho_Chi_Minh"})
     amount = Amount(required=True)
     unit = fields.String(required=True)
 

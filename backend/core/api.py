@@ -250,3 +250,14 @@ def accepts_upload(schema: Schema | type[Schema], file_field: str = "file"):
         return wrapper
 
     return decorator
+
+
+class DateTime(fields.DateTime):
+    """ISO 8601 in Vietnam's time zone (+07:00), whatever the database hands back."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is not None and value.tzinfo is not None:
+            from backend.core.clock import VN_TZ
+
+            value = value.astimezone(VN_TZ)
+        return super()._serialize(value, attr, obj, **kwargs)

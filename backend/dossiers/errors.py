@@ -83,6 +83,34 @@ register_messages(
             "vi": "Thành phần này không được lấy từ kho dữ liệu; hãy tải tệp lên.",
             "en": "This component cannot be taken from your documents; upload a file.",
         },
+        "backoffice.unpaid": {
+            "vi": "Hồ sơ chưa thanh toán phí, lệ phí phải nộp khi nộp hồ sơ.",
+            "en": "The fee due at submission has not been paid.",
+        },
+        "backoffice.deadline-past": {
+            "vi": "Thời hạn bổ sung phải ở tương lai.",
+            "en": "The supplement deadline must be in the future.",
+        },
+        "backoffice.not-an-officer-here": {
+            "vi": "Người được giao phải là cán bộ của cơ quan giải quyết.",
+            "en": "The assignee must be an officer of the competent agency.",
+        },
+        "backoffice.not-a-specialist": {
+            "vi": "Người được giao phải có vai trò chuyên viên.",
+            "en": "The assignee must hold the specialist role.",
+        },
+        "backoffice.apology-once": {
+            "vi": "Mỗi hồ sơ chỉ được hẹn lại ngày trả kết quả một lần.",
+            "en": "A dossier can be re-dated by an apology only once.",
+        },
+        "backoffice.apology-later": {
+            "vi": "Ngày hẹn mới phải sau ngày hẹn hiện tại.",
+            "en": "The new due date must be later than the current one.",
+        },
+        "backoffice.bad-cursor.detail": {
+            "vi": "Tham số phân trang không hợp lệ.",
+            "en": "The page cursor is invalid.",
+        },
         "dossier.file-required": {
             "vi": "Cần chọn một tệp để tải lên.",
             "en": "Choose a file to upload.",

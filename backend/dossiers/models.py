@@ -74,11 +74,23 @@ class Dossier(IdMixin, TimestampMixin, Base):
     withdraw_reason: Mapped[str | None] = mapped_column(sa.Text)
     #: Last change by the citizen (drafts idle for DRAFT_RETENTION_DAYS are purged).
     last_activity_at: Mapped[datetime]
+    #: Back office: the specialist handling it, and whose turn it is during processing
+    #: (specialist, dept_head, leader, clerk).
+    assignee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    stage: Mapped[str | None] = mapped_column(sa.String(16))
+    #: The leader's decision (approved or rejected) and the issued result's number and symbol.
+    decision: Mapped[str | None] = mapped_column(sa.String(16))
+    result_number: Mapped[str | None] = mapped_column(sa.String(32))
+    result_symbol: Mapped[str | None] = mapped_column(sa.String(64))
+    #: An apology re-dated the dossier (allowed once).
+    apologized: Mapped[bool] = mapped_column(default=False)
+    #: Lower-case, unaccented code, applicant name and ID number, for officers' search.
+    search_text: Mapped[str | None] = mapped_column(sa.Text)
 
     procedure_version: Mapped[ProcedureVersion] = relationship(lazy="joined")
     receiving_agency: Mapped[Agency] = relationship(foreign_keys=[receiving_agency_id])
     competent_agency: Mapped[Agency] = relationship(foreign_keys=[competent_agency_id])
-    owner: Mapped[User] = relationship()
+    owner: Mapped[User] = relationship(foreign_keys=[owner_id])
     attachments: Mapped[list[DossierAttachment]] = relationship(
         back_populates="dossier",
         cascade="all, delete-orphan",
@@ -86,6 +98,10 @@ class Dossier(IdMixin, TimestampMixin, Base):
     )
     log: Mapped[list[ProcessLogEntry]] = relationship(
         cascade="all, delete-orphan", order_by="ProcessLogEntry.id"
+    )
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
+    notes: Mapped[list[DossierNote]] = relationship(
+        cascade="all, delete-orphan", order_by="DossierNote.id"
     )
     supplements: Mapped[list[SupplementRequest]] = relationship(
         back_populates="dossier", cascade="all, delete-orphan", order_by="SupplementRequest.round"
@@ -99,6 +115,15 @@ class Dossier(IdMixin, TimestampMixin, Base):
         sa.CheckConstraint("status = 'draft' OR code IS NOT NULL", name="code_after_draft"),
         #: "My dossiers", latest first.
         sa.Index("ix_dossiers_owner_updated", "owner_id", "updated_at", "id"),
+        #: Officers' queues: by agency and status, soonest due first.
+        sa.Index("ix_dossiers_receiving_status_due", "receiving_agency_id", "status", "due_at"),
+        sa.Index("ix_dossiers_competent_status_due", "competent_agency_id", "status", "due_at"),
+        sa.Index(
+            "ix_dossiers_search_text_trgm",
+            "search_text",
+            postgresql_using="gin",
+            postgresql_ops={"search_text": "gin_trgm_ops"},
+        ),
     )
 
     @property
@@ -169,6 +194,24 @@ class ProcessLogEntry(Base):
     note: Mapped[str | None] = mapped_column(sa.Text)
     #: 0 not synced to DVCQG, 1 synced.
     sync_state: Mapped[int] = mapped_column(sa.SmallInteger, default=0)
+
+
+class DossierNote(Base):
+    """An officer's internal note, or a message to the citizen, on a dossier."""
+
+    __tablename__ = "dossier_notes"
+
+    id: Mapped[int] = mapped_column(BIGINT, primary_key=True)
+    uuid: Mapped[uuid.UUID] = mapped_column(sa.Uuid, unique=True, default=uuid.uuid4)
+    dossier_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("dossiers.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime]
+    author_uuid: Mapped[uuid.UUID] = mapped_column(sa.Uuid)
+    author_name: Mapped[str] = mapped_column(sa.String(128))
+    #: True: officers only; False: a message the citizen sees.
+    internal: Mapped[bool]
+    text: Mapped[str] = mapped_column(sa.Text)
 
 
 class SupplementRequest(Base):

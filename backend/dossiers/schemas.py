@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from backend.catalog.schemas import CODE, AgencyRefSchema, FeeSchema
-from backend.core.api import EmailAddress, PageQuerySchema, Pattern
+from backend.core.api import DateTime, EmailAddress, PageQuerySchema, Pattern
 from backend.dossiers.states import DossierStatus
 
 STATUSES = [s.value for s in DossierStatus]
@@ -84,13 +84,13 @@ class AttachmentSchema(Schema):
     content_type = fields.String(required=True)
     size = fields.Integer(required=True)
     sha256 = fields.String(required=True)
-    uploaded_at = fields.DateTime(required=True)
+    uploaded_at = DateTime(required=True)
     supplement_round = fields.Integer(allow_none=True)
     reused = fields.Boolean(required=True)
 
 
 class TimelineEntrySchema(Schema):
-    occurred_at = fields.DateTime(required=True)
+    occurred_at = DateTime(required=True)
     action = fields.String(required=True)
     text = fields.String(required=True, metadata={"description": "The step in plain words"})
     status = fields.String(required=True)
@@ -98,24 +98,24 @@ class TimelineEntrySchema(Schema):
     actor_role = fields.String(required=True)
     agency_code = fields.String(allow_none=True)
     note = fields.String(allow_none=True)
-    step_due_at = fields.DateTime(allow_none=True)
+    step_due_at = DateTime(allow_none=True)
 
 
 class SupplementSchema(Schema):
     round = fields.Integer(required=True)
-    requested_at = fields.DateTime(required=True)
+    requested_at = DateTime(required=True)
     items = fields.List(fields.Dict(), required=True)
     note = fields.String(allow_none=True)
-    deadline_at = fields.DateTime(required=True)
-    supplied_at = fields.DateTime(allow_none=True)
+    deadline_at = DateTime(required=True)
+    supplied_at = DateTime(allow_none=True)
     response_note = fields.String(allow_none=True)
-    accepted_at = fields.DateTime(allow_none=True)
+    accepted_at = DateTime(allow_none=True)
 
 
 class NextStepSchema(Schema):
     code = fields.String(required=True)
     text = fields.String(required=True)
-    deadline_at = fields.DateTime(allow_none=True)
+    deadline_at = DateTime(allow_none=True)
 
 
 class ApplicantSchema(Schema):
@@ -128,6 +128,12 @@ class ApplicantSchema(Schema):
     relationship = fields.String(attribute="delegate_relationship", allow_none=True)
 
 
+class MessageSchema(Schema):
+    created_at = DateTime(required=True)
+    author_name = fields.String(required=True)
+    text = fields.String(required=True)
+
+
 class DossierListItemSchema(Schema):
     id = fields.UUID(attribute="uuid", required=True)
     code = fields.String(allow_none=True)
@@ -136,9 +142,9 @@ class DossierListItemSchema(Schema):
     awaiting_payment = fields.Boolean(required=True)
     procedure = fields.Nested(ProcedureRefSchema, attribute="procedure_version", required=True)
     receiving_agency = fields.Nested(AgencyRefSchema, required=True)
-    submitted_at = fields.DateTime(allow_none=True)
-    due_at = fields.DateTime(allow_none=True)
-    updated_at = fields.DateTime(required=True)
+    submitted_at = DateTime(allow_none=True)
+    due_at = DateTime(allow_none=True)
+    updated_at = DateTime(required=True)
 
 
 class DossierSchema(DossierListItemSchema):
@@ -154,12 +160,17 @@ class DossierSchema(DossierListItemSchema):
     fees = fields.Function(
         lambda d: FeeSchema(many=True).dump(d.procedure_version.fees), required=True
     )
-    received_at = fields.DateTime(allow_none=True)
-    finished_at = fields.DateTime(allow_none=True)
-    delivered_at = fields.DateTime(allow_none=True)
+    received_at = DateTime(allow_none=True)
+    finished_at = DateTime(allow_none=True)
+    delivered_at = DateTime(allow_none=True)
     withdraw_reason = fields.String(allow_none=True)
     supplements = fields.List(fields.Nested(SupplementSchema), required=True)
     timeline = fields.List(fields.Nested(TimelineEntrySchema), required=True)
+    messages = fields.Function(
+        lambda d: MessageSchema(many=True).dump([n for n in d.notes if not n.internal]),
+        required=True,
+        metadata={"description": "Messages from officers (internal notes are never shown)"},
+    )
     next_step = fields.Nested(NextStepSchema, allow_none=True)
 
 
@@ -172,7 +183,7 @@ class LookupSchema(Schema):
     status_text = fields.String(required=True)
     procedure = fields.Nested(ProcedureRefSchema, attribute="procedure_version", required=True)
     receiving_agency = fields.Nested(AgencyRefSchema, required=True)
-    submitted_at = fields.DateTime(allow_none=True)
-    received_at = fields.DateTime(allow_none=True)
-    due_at = fields.DateTime(allow_none=True)
-    finished_at = fields.DateTime(allow_none=True)
+    submitted_at = DateTime(allow_none=True)
+    received_at = DateTime(allow_none=True)
+    due_at = DateTime(allow_none=True)
+    finished_at = DateTime(allow_none=True)

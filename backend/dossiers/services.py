@@ -18,6 +18,7 @@ from backend.accounts.models import User
 from backend.accounts.validators import normalize_phone, personal_id_errors
 from backend.catalog.forms import validate_data
 from backend.catalog.models import Agency, OnlineLevel, Procedure, ProcedureVersion
+from backend.catalog.units import unaccent
 from backend.core import audit, outbox
 from backend.core.clock import VN_TZ, utcnow
 from backend.core.files import FileTooLarge, HashingReader, sanitize_filename, sniff_type
@@ -450,6 +451,9 @@ def submit(dossier: Dossier, *, actor: User) -> Dossier:
     dossier.awaiting_payment = dossier.fee_due_at_submission > 0
     dossier.code = assign_code(dossier, now)
     dossier.submitted_at = now
+    dossier.search_text = unaccent(
+        f"{dossier.code} {dossier.applicant_name} {dossier.applicant_personal_id or ''}"
+    )
     _touch(dossier)
     transition(
         dossier,

@@ -92,19 +92,20 @@ TRANSITIONS: dict[tuple[DossierStatus, str], tuple[frozenset[str], DossierStatus
         frozenset({RECEPTION, SPECIALIST}),
         S.PROCESSING,
     ),
+    # A supplement asked at reception returns the dossier to the reception desk.
+    (S.SUPPLEMENT_REQUESTED, "resume_reception"): (frozenset({RECEPTION}), S.SUBMITTED),
     (S.PROCESSING, "request_payment"): (frozenset({SPECIALIST, CASHIER}), S.PAYMENT_REQUESTED),
     (S.PAYMENT_REQUESTED, "payment_settled"): (frozenset({"system", CASHIER}), S.PROCESSING),
     (S.PROCESSING, "approve"): (frozenset({LEADER}), None),
     (S.PROCESSING, "reject"): (frozenset({LEADER}), None),
     (S.PROCESSING, "issue"): (frozenset({CLERK}), S.RESOLVED),
     (S.RESOLVED, "deliver"): (frozenset({RECEPTION, CITIZEN, "system"}), S.DELIVERED),
-    (S.PROCESSING, "apologize"): (frozenset({LEADER}), None),
-    (S.RECEIVED, "apologize"): (frozenset({LEADER}), None),
 }
 for _status in UNDECIDED:
     TRANSITIONS[(_status, "withdraw")] = (frozenset({CITIZEN, RECEPTION}), S.WITHDRAWN)
     if _status is not S.SUBMITTED:
         TRANSITIONS[(_status, "stop")] = (frozenset({LEADER, DEPT_HEAD}), S.STOPPED)
+        TRANSITIONS[(_status, "apologize")] = (frozenset({LEADER}), None)
 
 
 class InvalidTransition(Exception):

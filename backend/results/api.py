@@ -7,7 +7,7 @@ from flask_restx import Namespace, Resource
 from marshmallow import Schema, fields
 
 from backend.accounts.auth import current_user, login_required
-from backend.core.api import responds
+from backend.core.api import DateTime, responds
 from backend.core.files import content_disposition
 from backend.core.storage import get_storage
 from backend.results import queries
@@ -23,7 +23,7 @@ class IssuedDocumentSchema(Schema):
     number = fields.String(required=True)
     issuer_code = fields.String(required=True)
     issuer_name = fields.String(required=True)
-    issued_at = fields.DateTime(required=True)
+    issued_at = DateTime(required=True)
     valid_until = fields.Date(allow_none=True)
     filename = fields.String(required=True)
     content_type = fields.String(required=True)

@@ -1,0 +1,1 @@
+"""Back office: officers' queues, the legal workflow actions, notes, deadlines."""
