@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_restx import Namespace, Resource
+from sqlalchemy.orm.exc import StaleDataError
 
 from backend.accounts.auth import current_user, login_required
 from backend.backoffice import queries, services
@@ -20,6 +21,7 @@ from backend.backoffice.schemas import (
     QueueCountsSchema,
     QueuePageSchema,
     QueueQuerySchema,
+    ReceiptSlipSchema,
     ReasonSchema,
     SettleSchema,
     SupplementRequestSchema,
@@ -29,6 +31,7 @@ from backend.core.api import accepts, documents_errors, responds
 from backend.dossiers import queries as dossier_queries
 from backend.dossiers import states
 from backend.dossiers.deadlines import timeliness
+from backend.dossiers.errors import InvalidTransition, StaleVersion
 
 backoffice_ns = Namespace("backoffice", description="Officers: queues and the legal workflow")
 
@@ -80,6 +83,19 @@ class OfficerDossierItem(Resource):
         return officer_view(_dossier(dossier_id))
 
 
+@backoffice_ns.route(f"/dossiers/{DOSSIER}/receipt")
+class OfficerDossierReceipt(Resource):
+    @login_required(kind="officer")
+    @documents_errors(409)
+    @responds(ReceiptSlipSchema, description="Receipt and appointment slip data (Mẫu 01)")
+    def get(self, dossier_id):
+        """The receipt and appointment slip of a received dossier."""
+        dossier = _dossier(dossier_id)
+        if dossier.received_at is None:
+            raise InvalidTransition()
+        return services.receipt_slip(dossier)
+
+
 @backoffice_ns.route(f"/dossiers/{DOSSIER}/notes")
 class OfficerDossierNotes(Resource):
     @login_required(kind="officer")
@@ -95,7 +111,10 @@ def _action(path: str, schema, service, summary: str, description: str, **fixed)
 
     def post(self, data, dossier_id):
         dossier = _dossier(dossier_id)
-        service(dossier, officer=current_user(), **fixed, **data)
+        try:
+            service(dossier, officer=current_user(), **fixed, **data)
+        except StaleDataError as exc:  # another officer's change was committed meanwhile
+            raise StaleVersion() from exc
         return officer_view(dossier)
 
     post.__doc__ = f"{summary}\n\n{description}"

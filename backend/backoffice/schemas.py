@@ -175,3 +175,23 @@ class QueuePageSchema(Schema):
 QueueCountsSchema = Schema.from_dict(
     {queue: fields.Integer(required=True) for queue in QUEUES}, name="QueueCounts"
 )
+
+
+class ReceiptComponentSchema(Schema):
+    code = fields.String(required=True)
+    filename = fields.String(required=True)
+
+
+class ReceiptSlipSchema(Schema):
+    """The receipt and appointment slip (Mẫu 01) data; the PDF comes with electronic results."""
+
+    code = fields.String(required=True)
+    agency = fields.String(required=True)
+    applicant = fields.String(required=True)
+    applicant_phone = fields.String(allow_none=True)
+    applicant_email = fields.String(allow_none=True)
+    procedure = fields.String(required=True)
+    components = fields.List(fields.Nested(ReceiptComponentSchema), required=True)
+    duration = fields.Dict(required=True)
+    received_at = DateTime(required=True)
+    due_at = DateTime(required=True)

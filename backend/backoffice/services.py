@@ -67,7 +67,10 @@ def receipt_slip(dossier: Dossier) -> dict:
         "components": [
             {"code": a.component_code, "filename": a.filename} for a in dossier.attachments
         ],
-        "duration": {"amount": version.duration_amount, "unit": version.duration_unit},
+        "duration": {
+            "amount": float(version.duration_amount),
+            "unit": version.duration_unit,
+        },
         "received_at": dossier.received_at,
         "due_at": dossier.due_at,
     }

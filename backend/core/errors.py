@@ -12,6 +12,7 @@ import logging
 
 from flask import Flask, g, jsonify, request
 from marshmallow import ValidationError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from backend.core.i18n import register_messages, translate, translate_errors
@@ -141,6 +142,10 @@ register_messages(
             "vi": "Nội dung phải là JSON (Content-Type: application/json).",
             "en": "The body must be JSON (Content-Type: application/json).",
         },
+        "conflict.concurrent-update.detail": {
+            "vi": "Dữ liệu vừa được người khác thay đổi. Hãy tải lại rồi thử lại.",
+            "en": "Someone else changed this meanwhile. Reload and try again.",
+        },
         "validation-failed.detail": {
             "vi": "Một số trường không hợp lệ, xem chi tiết trong errors.",
             "en": "Some fields are invalid; see errors.",
@@ -215,6 +220,8 @@ def handle_exception(exc: Exception):
             **exc.params,
         )
     g.rollback_requested = True
+    if isinstance(exc, StaleDataError):  # optimistic lock: someone else's change won
+        return problem_response(409, "conflict.concurrent-update")
     if isinstance(exc, ValidationError):
         return problem_response(422, "validation-failed", errors=exc.normalized_messages())
     if isinstance(exc, HTTPException):

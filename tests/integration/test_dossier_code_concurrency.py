@@ -88,3 +88,51 @@ def test_concurrent_submissions_get_distinct_consecutive_codes(make_app, scratch
     numbers = sorted(int(code.rsplit("-", 1)[1]) for code in codes)
     assert numbers == list(range(1, SUBMISSIONS + 1))
     assert all(code.startswith("000.00.15.C01-") for code in codes)
+
+
+def test_two_officers_acting_at_once_one_wins_the_other_gets_409(make_app, scratch_url):
+    from backend.core.transaction import task_transaction
+    from tests.factories import AgencyFactory, CitizenFactory, OfficerFactory
+
+    app = make_app(
+        DATABASE_URL=scratch_url,
+        LOGIN_RATE_LIMIT_IP="1000 per minute",
+        LOGIN_RATE_LIMIT_ACCOUNT="1000 per minute",
+    )
+    with app.app_context(), task_transaction():
+        agency = AgencyFactory(code="000.00.15.C02")
+        publish(agency.code)
+        citizen_email = CitizenFactory().email
+        officers = [
+            OfficerFactory(agency=agency, roles=["reception_officer"]).email for _ in range(2)
+        ]
+    client = app.test_client()
+
+    def token(email):
+        response = client.post("/api/v1/auth/token", json={"username": email, "password": PASSWORD})
+        return {"Authorization": f"Bearer {response.json['access_token']}"}
+
+    from tests.dossier_fixtures import submitted
+
+    for _round in range(5):  # several races, to make a lucky pass unlikely
+        dossier = submitted(client, token(citizen_email))
+        version = dossier["version"]
+        url = f"/api/v1/backoffice/dossiers/{dossier['id']}"
+        headers = [token(email) for email in officers]
+        start = threading.Barrier(2)
+
+        def act(index):
+            start.wait()
+            action, body = ("accept", {}) if index == 0 else ("refuse", {"reason": "Sai"})
+            response = app.test_client().post(
+                f"{url}/{action}", json={"version": version, **body}, headers=headers[index]
+            )
+            return response.status_code
+
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            statuses = sorted(pool.map(act, [0, 1]))
+
+        assert statuses == [200, 409]
+        final = client.get(url, headers=headers[0]).json
+        assert final["status"] in ("received", "refused")
+        assert len(final["timeline"]) == 2  # submit and exactly one of the two actions

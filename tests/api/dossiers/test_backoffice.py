@@ -403,3 +403,116 @@ def test_unpaid_dossiers_cannot_be_received(client, db):
 
     assert counts["awaiting_payment"] == 1 and counts["awaiting_reception"] == 0
     assert response.status_code == 422
+
+
+def test_receipt_slip_after_reception(client, desk):
+    clock.freeze(datetime(2026, 3, 2, 9, 0, tzinfo=VN_TZ))
+    dossier_id = desk.submit()
+    url = f"{BO}/{dossier_id}/receipt"
+    headers = desk.headers["reception_officer"]
+    assert client.get(url, headers=headers).status_code == 409
+
+    desk.act(dossier_id, "accept", "reception_officer")
+    slip = client.get(url, headers=headers).json
+
+    assert slip["applicant"] == "Phạm Thị Thu Hương"
+    assert slip["due_at"] == "2026-03-05T17:00:00+07:00"
+    assert {c["code"] for c in slip["components"]} == {"TK", "GCS"}
+
+
+def test_an_action_writes_log_audit_and_outbox_or_nothing(client, desk, db, monkeypatch):
+    import sqlalchemy as sa
+
+    from backend.core import outbox
+    from backend.core.audit import AuditEvent
+    from backend.core.outbox import OutboxEvent
+    from backend.dossiers.models import ProcessLogEntry
+
+    def counts():
+        return tuple(
+            db.session.scalar(sa.select(sa.func.count()).select_from(model))
+            for model in (ProcessLogEntry, AuditEvent, OutboxEvent)
+        )
+
+    dossier_id = desk.submit()
+    before = counts()
+    desk.act(dossier_id, "accept", "reception_officer")
+    after = counts()
+    assert [b - a for a, b in zip(before, after, strict=True)] == [1, 1, 1]
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("outbox unavailable")
+
+    monkeypatch.setattr(outbox, "add_event", broken)
+    version = desk.view(dossier_id)["version"]
+    failed = client.post(
+        f"{BO}/{dossier_id}/assign",
+        json={"version": version, "specialist_id": str(desk.officers["specialist"].uuid)},
+        headers=desk.headers["dept_head"],
+    )
+    assert failed.status_code == 500
+    assert counts() == after
+    view = desk.view(dossier_id)
+    assert view["status"] == "received" and view["version"] == version and view["assignee"] is None
+
+
+#: Every action with a body that passes validation, so the answer shows who may act.
+ACTIONS = [
+    ("accept", {}),
+    ("refuse", {"reason": "x"}),
+    (
+        "request-supplement",
+        {"items": [{"description": "x"}], "deadline_at": "2099-01-01T00:00:00+07:00"},
+    ),
+    ("accept-supplement", {}),
+    ("assign", {"specialist_id": "00000000-0000-4000-8000-000000000000"}),
+    ("forward", {"to": "leader"}),
+    ("return", {"comment": "x"}),
+    ("request-payment", {"lines": [{"code": "P", "name": "x", "amount": 1}]}),
+    ("settle-payment", {"receipt": "x"}),
+    ("approve", {}),
+    ("reject", {}),
+    ("issue", {"number": "1", "symbol": "X"}),
+    ("deliver", {}),
+    ("stop", {"reason": "x"}),
+    ("withdraw", {"reason": "x"}),
+    ("apologize", {"new_due_at": "2099-01-01T00:00:00+07:00", "reason": "x"}),
+]
+
+ENDPOINTS = [
+    ("get", "/api/v1/backoffice/queues", None),
+    ("get", BO, None),
+    ("get", BO + "/{id}", None),
+    ("get", BO + "/{id}/receipt", None),
+    ("post", BO + "/{id}/notes", {"text": "x"}),
+    *[("post", BO + "/{id}/" + action, {"version": 1, **extra}) for action, extra in ACTIONS],
+]
+
+
+@pytest.mark.parametrize(("method", "path", "body"), ENDPOINTS)
+def test_auth_matrix_of_every_back_office_endpoint(client, desk, method, path, body):
+    dossier_id = desk.submit()
+    url = path.format(id=dossier_id)
+    callers = {
+        "anonymous": {},
+        "citizen": desk.citizen_headers,
+        "officer elsewhere": bearer(client, OfficerFactory(roles=ROLES).email),
+        "admin": bearer(client, OfficerFactory(roles=["admin"]).email),
+    }
+    statuses = {}
+    for who, headers in callers.items():
+        kwargs = {"headers": headers}
+        if body is not None:
+            kwargs["json"] = body
+        statuses[who] = getattr(client, method)(url, **kwargs).status_code
+
+    assert statuses["anonymous"] == 401, (statuses, body)
+    assert statuses["citizen"] == 403
+    per_dossier = "{id}" in path
+    assert statuses["officer elsewhere"] == (404 if per_dossier else 200), (statuses, body)
+    # Admins see every dossier; acting needs the workflow role, so a POST is 403/409/422.
+    if method == "get":
+        assert statuses["admin"] in (200, 409)
+    else:
+        assert statuses["admin"] in (201, 403, 409, 422)
+    assert desk.view(dossier_id)["status"] == "submitted" or path.endswith("notes")
