@@ -99,7 +99,8 @@ def search_procedures(filters: dict) -> dict:
             + sa.case((name.contains(phrase, autoescape=True), 50), else_=0)
             + sum(sa.case((name.contains(t, autoescape=True), 10), else_=0) for t in tokens)
         )
-        order.insert(0, score.desc())
+        # Best score first; among equals, the shorter (more specific) name.
+        order[0:0] = [score.desc(), sa.func.length(name)]
     page, size = filters["page"], filters["size"]
     # One statement: the page and, through a window function, the number of matches.
     rows = db.session.execute(

@@ -137,7 +137,8 @@ def _check_form(form: dict) -> None:
 
 
 def _search_fields(data: dict, competent: Agency, receiving: list[Agency]) -> tuple[str, str]:
-    name = unaccent(f"{data['name_vi']} {data['name_en']}")
+    # "Thủ tục …" opens most official names: rank on what follows it.
+    name = unaccent(f"{data['name_vi']} {data['name_en']}").removeprefix("thu tuc ")
     words = [
         name,
         unaccent(data["code"]),

@@ -247,3 +247,16 @@ def test_form_check_uses_the_pinned_version_and_one_validator(client, catalogue)
     assert "2" in short["errors"]["full_name"][0]
     unknown = client.post(url, json={"data": {"nope": 1}}).json
     assert "nope" in unknown["errors"]
+
+
+def test_the_more_specific_name_wins_a_tie(client, catalogue):
+    publish(
+        catalogue["commune"].code,
+        code="1.001022",
+        name_vi="Cấp bản sao Trích lục hộ tịch, bản sao Giấy khai sinh",
+        name_en="Copies of civil status extracts and birth certificates",
+    )
+
+    assert names(client.get(SEARCH, query_string={"q": "khai sinh"}))[0] == (
+        "Thủ tục đăng ký khai sinh"
+    )
