@@ -567,7 +567,7 @@ ALL_VIETNAMESE_VOWELS = "àáảãạăằắẳẵặâầấẩẫậèéẻ�
         ("Mã #12_a: ~!*'()&=+?", "Ma #12_a:"),
         ("  nhiều   khoảng\ttrắng\n ", "nhieu khoang trang"),
         (unicodedata.normalize("NFD", "Thanh toán lệ phí"), "Thanh toan le phi"),
-        ("Ðơn Ðặt (eth)", "Don Dat eth"),
+        ("Ðơn ðặt (eth)", "Don dat eth"),
         ("Thanh toan don hang :5", "Thanh toan don hang :5"),
         (
             ALL_VIETNAMESE_VOWELS,
