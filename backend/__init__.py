@@ -64,6 +64,7 @@ def _register_namespaces(api) -> None:
         units_ns,
     )
     from backend.dossiers.api import dossiers_ns, lookup_ns
+    from backend.payments.api import dossier_payments_ns, payments_ns
     from backend.results.api import documents_ns
 
     routes = (
@@ -78,6 +79,8 @@ def _register_namespaces(api) -> None:
         (lookup_ns, "/lookup"),
         (documents_ns, "/me"),
         (backoffice_ns, "/backoffice"),
+        (payments_ns, "/payments"),
+        (dossier_payments_ns, "/dossiers"),
     )
     registered = {ns.name for ns in api.namespaces}
     for namespace, path in routes:

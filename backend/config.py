@@ -16,6 +16,8 @@ ROOT_DIR = Path(__file__).resolve().parent.parent
 
 #: Values that must never be used outside a developer's machine.
 DEV_ONLY_SECRETS = frozenset({"dev-only-secret-key-do-not-use-in-production"})
+#: DEV-ONLY: the VNPay simulator's terminal secret; production refuses it.
+DEV_VNPAY_SECRET = "dev-only-vnpay-hash-secret-DO-NOT-USE"  # noqa: S105
 
 
 class ConfigError(RuntimeError):
@@ -66,6 +68,7 @@ def load_config(overrides: dict | None = None, environ: dict | None = None) -> d
     redis_url = env.get("REDIS_URL") or None
     broker_url = env.get("CELERY_BROKER_URL") or None
 
+    public_base = (env.get("PUBLIC_BASE_URL") or "http://127.0.0.1:5000").rstrip("/")
     cfg: dict = {
         "APP_ENV": app_env,
         "DEBUG": _bool(env.get("DEBUG")),
@@ -121,6 +124,18 @@ def load_config(overrides: dict | None = None, environ: dict | None = None) -> d
         "S3_REGION": env.get("S3_REGION", "us-east-1"),
         "S3_ACCESS_KEY_ID": env.get("S3_ACCESS_KEY_ID") or None,
         "S3_SECRET_ACCESS_KEY": env.get("S3_SECRET_ACCESS_KEY") or None,
+        # VNPay (the embedded default points at the simulator mounted in the app).
+        "VNPAY_TMN_CODE": env.get("VNPAY_TMN_CODE") or ("" if production else "DEVSIM01"),
+        "VNPAY_HASH_SECRET": env.get("VNPAY_HASH_SECRET")
+        or ("" if production else DEV_VNPAY_SECRET),
+        "VNPAY_PAYMENT_URL": env.get("VNPAY_PAYMENT_URL")
+        or f"{public_base}/simulators/vnpay/paymentv2/vpcpay.html",
+        "VNPAY_API_URL": env.get("VNPAY_API_URL")
+        or f"{public_base}/simulators/vnpay/merchant_webapi/api/transaction",
+        "VNPAY_RETURN_URL": env.get("VNPAY_RETURN_URL")
+        or f"{public_base}/api/v1/payments/vnpay/return",
+        "VNPAY_SIM_IPN_MODE": env.get("VNPAY_SIM_IPN_MODE", "thread"),
+        "VNPAY_SIM_IPN_INTERVAL_SECONDS": _int(env, "VNPAY_SIM_IPN_INTERVAL_SECONDS", 300),
         # Attachments.
         "UPLOAD_MAX_FILE_MB": _int(env, "UPLOAD_MAX_FILE_MB", 10),
         "UPLOAD_MAX_DOSSIER_MB": _int(env, "UPLOAD_MAX_DOSSIER_MB", 50),
@@ -158,6 +173,12 @@ def check_production(cfg: dict) -> None:
         problems.append("COOKIE_SECURE must be on (cookies only over TLS)")
     if not str(cfg.get("PUBLIC_BASE_URL", "")).startswith("https://"):
         problems.append("PUBLIC_BASE_URL must be an https:// URL")
+    secret = cfg.get("VNPAY_HASH_SECRET") or ""
+    if not cfg.get("VNPAY_TMN_CODE") or len(secret) < 16 or secret == DEV_VNPAY_SECRET:
+        problems.append("VNPAY_TMN_CODE and VNPAY_HASH_SECRET must be the merchant's own values")
+    for key in ("VNPAY_PAYMENT_URL", "VNPAY_API_URL", "VNPAY_RETURN_URL"):
+        if not str(cfg.get(key, "")).startswith("https://"):
+            problems.append(f"{key} must be an https:// URL")
     if cfg.get("STORAGE_BACKEND") == "s3" and not cfg.get("S3_BUCKET"):
         problems.append("S3_BUCKET must be set when STORAGE_BACKEND is s3")
     if cfg.get("MAIL_BACKEND") == "smtp" and cfg.get("SMTP_SECURITY") == "none":

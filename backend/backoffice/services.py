@@ -201,6 +201,7 @@ def request_payment(
     """Ask for fees or taxes not paid at submission (status 6; the payment settles it)."""
     role = _begin(dossier, officer, "request_payment", version)
     total = sum(line["amount"] for line in lines)
+    dossier.amount_due = total
     _step(
         dossier,
         "request_payment",
@@ -215,6 +216,7 @@ def request_payment(
 def settle_payment(dossier: Dossier, *, officer: User, version: int, receipt: str) -> Dossier:
     """Record a payment made at the counter (online payments settle through the gateway)."""
     role = _begin(dossier, officer, "payment_settled", version)
+    dossier.amount_due = 0
     _step(dossier, "payment_settled", officer, role, note=receipt)
     return dossier
 

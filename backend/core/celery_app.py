@@ -30,12 +30,16 @@ def init_app(app: Flask) -> None:
         enable_utc=True,
         broker_connection_retry_on_startup=True,
         beat_schedule={
+            "reconcile-payments": {
+                "task": "payments.reconcile_pending",
+                "schedule": crontab(minute="*/5"),
+            },
             "purge-idle-drafts": {
                 "task": "dossiers.purge_idle_drafts",
                 "schedule": crontab(hour=2, minute=30),
             },
         },
-        include=["backend.core.mail", "backend.dossiers.tasks"],
+        include=["backend.core.mail", "backend.dossiers.tasks", "backend.payments.tasks"],
     )
 
     app.extensions["celery"] = celery

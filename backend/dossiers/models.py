@@ -62,6 +62,8 @@ class Dossier(IdMixin, TimestampMixin, Base):
     #: Fees due at submission (VND) and whether they are still unpaid.
     fee_due_at_submission: Mapped[int] = mapped_column(sa.BigInteger, default=0)
     awaiting_payment: Mapped[bool] = mapped_column(default=False)
+    #: What the dossier owes now (VND): the fees at submission, or an officer's request.
+    amount_due: Mapped[int] = mapped_column(sa.BigInteger, default=0)
     #: Legal dates (DOMAIN.md §3.3).
     submitted_at: Mapped[datetime | None]
     received_at: Mapped[datetime | None]

@@ -449,6 +449,7 @@ def submit(dossier: Dossier, *, actor: User) -> Dossier:
         fee.amount for fee in version.fees if fee.payable == "at_submission"
     )
     dossier.awaiting_payment = dossier.fee_due_at_submission > 0
+    dossier.amount_due = dossier.fee_due_at_submission
     dossier.code = assign_code(dossier, now)
     dossier.submitted_at = now
     dossier.search_text = unaccent(

@@ -11,6 +11,10 @@ SAFE_PRODUCTION = {
     "SECRET_KEY": "k" * 48,
     "DATABASE_URL": "postgresql://dvc@db/dvc",
     "PUBLIC_BASE_URL": "https://dichvucong.example.gov.vn",
+    "VNPAY_TMN_CODE": "KHANHHOA",
+    "VNPAY_HASH_SECRET": "s" * 32,
+    "VNPAY_PAYMENT_URL": "https://pay.vnpay.vn/vpcpay.html",
+    "VNPAY_API_URL": "https://merchant.vnpay.vn/merchant_webapi/api/transaction",
 }
 
 
@@ -36,6 +40,9 @@ def test_safe_production_settings_are_accepted():
         ({"COOKIE_SECURE": "false"}, "COOKIE_SECURE"),
         ({"PUBLIC_BASE_URL": "http://dichvucong.example.gov.vn"}, "https"),
         ({"MAIL_BACKEND": "smtp", "SMTP_SECURITY": "none"}, "SMTP_SECURITY"),
+        ({"VNPAY_HASH_SECRET": "dev-only-vnpay-hash-secret-DO-NOT-USE"}, "VNPAY_HASH_SECRET"),
+        ({"VNPAY_HASH_SECRET": ""}, "VNPAY_HASH_SECRET"),
+        ({"VNPAY_API_URL": "http://merchant.vnpay.vn/x"}, "VNPAY_API_URL"),
     ],
 )
 def test_production_refuses_unsafe_values(change, complaint):

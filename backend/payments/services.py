@@ -1,0 +1,382 @@
+"""Payment use cases: start an attempt, apply verified gateway messages, reconcile, refund.
+
+Only a verified gateway message (IPN or query answer) moves a payment; the browser return never
+does. A payment row is locked while a message is applied, so duplicates (VNPay retries up to ten
+times) are answered "already confirmed" and never credited twice.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+
+from backend.accounts.models import User
+from backend.core import audit
+from backend.core.clock import VN_TZ, utcnow
+from backend.core.errors import AppError, Conflict
+from backend.core.i18n import register_messages
+from backend.dossiers import services as dossier_services
+from backend.dossiers.models import Dossier
+from backend.dossiers.states import DossierStatus
+from backend.extensions import db
+from backend.payments.gateways.base import (
+    PaymentGateway,
+    PaymentIntent,
+    PaymentOutcome,
+    VerifiedCallback,
+)
+from backend.payments.models import GatewayMessage, Payment, Receipt, Refund
+
+#: How long before a pending attempt is asked about (reconciliation), and closed.
+RECONCILE_AFTER = timedelta(minutes=15)
+
+
+class NothingToPay(AppError):
+    status, code, title_key = 409, "payments.nothing-due", "problem.conflict"
+
+
+class RefundTooLarge(AppError):
+    status, code, title_key = 422, "payments.refund-too-large", "problem.validation-failed"
+
+
+class RefundRefused(Conflict):
+    code = "payments.refund-refused"
+    #: A refused refund is recorded (the attempt and the gateway's answer).
+    keep_changes = True
+
+
+register_messages(
+    {
+        "payments.nothing-due.detail": {
+            "vi": "Hồ sơ không có khoản phí nào cần thanh toán.",
+            "en": "The dossier owes nothing.",
+        },
+        "payments.refund-too-large.detail": {
+            "vi": "Số tiền hoàn vượt quá số còn có thể hoàn ({remaining} đồng).",
+            "en": "The refund exceeds the refundable remainder ({remaining} VND).",
+        },
+        "payments.refund-refused.detail": {
+            "vi": "Cổng thanh toán từ chối hoàn tiền hoặc không trả lời hợp lệ.",
+            "en": "The gateway refused the refund or gave no valid answer.",
+        },
+    }
+)
+
+
+def gateway() -> PaymentGateway:
+    """The configured gateway (VNPay; the simulator in the embedded default)."""
+    from backend.payments.gateways.vnpay import VNPayGateway
+
+    config = current_app.config
+    return VNPayGateway(
+        tmn_code=config["VNPAY_TMN_CODE"],
+        hash_secret=config["VNPAY_HASH_SECRET"],
+        payment_url=config["VNPAY_PAYMENT_URL"],
+        api_url=config["VNPAY_API_URL"],
+        return_url=config["VNPAY_RETURN_URL"],
+        post_json=current_app.extensions.get("vnpay_post_json"),
+    )
+
+
+def _purpose(dossier: Dossier) -> str | None:
+    if dossier.awaiting_payment and dossier.status == DossierStatus.SUBMITTED:
+        return "submission"
+    if dossier.status == DossierStatus.PAYMENT_REQUESTED:
+        return "request"
+    return None
+
+
+def start_payment(dossier: Dossier, *, payer: User, ip_addr: str, locale: str = "vi"):
+    """A new attempt for what the dossier owes; returns ``(payment, redirect_url)``."""
+    purpose = _purpose(dossier)
+    if purpose is None or dossier.amount_due <= 0:
+        raise NothingToPay()
+    now = utcnow()
+    txn_ref = f"{now.astimezone(VN_TZ):%y%m%d%H%M%S}{secrets.token_hex(4).upper()}"
+    prepared = gateway().prepare_payment(
+        PaymentIntent(
+            txn_ref=txn_ref,
+            amount=dossier.amount_due,
+            order_info=f"Thanh toan phi ho so {dossier.code}",
+            ip_addr=ip_addr or "127.0.0.1",
+            locale=locale,
+        )
+    )
+    payment = Payment(
+        dossier_id=dossier.id,
+        purpose=purpose,
+        amount=dossier.amount_due,
+        status="pending",
+        gateway="vnpay",
+        txn_ref=txn_ref,
+        gateway_created_at=prepared.created_at,
+        expires_at=prepared.expires_at,
+        payer_id=payer.id,
+    )
+    db.session.add(payment)
+    db.session.flush()
+    audit.record(
+        "payments.started",
+        actor_uuid=payer.uuid,
+        subject=txn_ref,
+        data={"dossier": dossier.code, "amount": payment.amount},
+    )
+    return payment, prepared.url
+
+
+def _record(
+    kind: str,
+    callback: VerifiedCallback | None,
+    payload: dict,
+    *,
+    payment=None,
+    result: str | None = None,
+    verified: bool | None = None,
+) -> GatewayMessage:
+    message = GatewayMessage(
+        payment_id=payment.id if payment is not None else None,
+        gateway="vnpay",
+        kind=kind,
+        message_key=callback.message_key if callback is not None else None,
+        verified=callback.verified if verified is None else verified,
+        result=result,
+        payload=dict(payload),
+        received_at=utcnow(),
+    )
+    db.session.add(message)
+    db.session.flush()
+    return message
+
+
+def _locked_payment(txn_ref: str | None) -> Payment | None:
+    if not txn_ref:
+        return None
+    return db.session.scalar(sa.select(Payment).where(Payment.txn_ref == txn_ref).with_for_update())
+
+
+def _next_receipt_number(moment: datetime) -> str:
+    year = moment.astimezone(VN_TZ).year
+    count = db.session.scalar(
+        sa.select(sa.func.count()).select_from(Receipt).where(Receipt.number.like(f"BL-{year}-%"))
+    )
+    return f"BL-{year}-{count + 1:08d}"
+
+
+def _settle(
+    payment: Payment,
+    *,
+    paid_at: datetime | None,
+    transaction_no,
+    bank_code,
+    response_code,
+    settled_by: str,
+) -> None:
+    """Mark a pending payment paid: receipt, dossier released, process log and outbox."""
+    now = utcnow()
+    payment.status = "succeeded"
+    payment.paid_at = paid_at or now
+    payment.transaction_no = transaction_no
+    payment.bank_code = bank_code
+    payment.response_code = response_code
+    payment.settled_by = settled_by
+    dossier = db.session.get(Dossier, payment.dossier_id)
+    db.session.add(
+        Receipt(
+            number=_next_receipt_number(now),
+            payment_id=payment.id,
+            dossier_id=dossier.id,
+            amount=payment.amount,
+            payer_name=dossier.applicant_name,
+            issued_at=now,
+        )
+    )
+    still_owed = dossier.amount_due == payment.amount
+    if still_owed and payment.purpose == "submission" and dossier.awaiting_payment:
+        dossier.awaiting_payment = False
+        dossier.amount_due = 0
+        dossier_services.record_step(
+            dossier,
+            "pay",
+            actor=None,
+            role="system",
+            event_data={"payment": str(payment.uuid), "amount": payment.amount},
+        )
+    elif still_owed and dossier.status == DossierStatus.PAYMENT_REQUESTED:
+        dossier.amount_due = 0
+        dossier_services.transition(
+            dossier,
+            "payment_settled",
+            actor=None,
+            role="system",
+            event_data={"payment": str(payment.uuid), "amount": payment.amount},
+        )
+    audit.record(
+        "payments.succeeded",
+        subject=payment.txn_ref,
+        data={"amount": payment.amount, "by": settled_by},
+    )
+    db.session.flush()
+
+
+def _close(payment: Payment, outcome: PaymentOutcome, response_code: str | None) -> None:
+    payment.status = {
+        PaymentOutcome.CANCELLED: "cancelled",
+        PaymentOutcome.EXPIRED: "expired",
+    }.get(outcome, "failed")
+    payment.response_code = response_code
+    db.session.flush()
+
+
+def handle_ipn(params: dict) -> tuple[str, str]:
+    """Apply a VNPay IPN (VNPAY.md §5.2 order): checksum → order → amount → already
+    confirmed → update. Returns ``(RspCode, Message)`` for VNPay."""
+    callback = gateway().verify_callback(params)
+    if not callback.verified:
+        _record("ipn", callback, params, result="97")
+        return "97", "Invalid Checksum"
+    payment = _locked_payment(callback.txn_ref)
+    if payment is None:
+        _record("ipn", callback, params, result="01")
+        return "01", "Order not found"
+    if callback.amount != payment.amount:
+        _record("ipn", callback, params, payment=payment, result="04")
+        return "04", "Invalid amount"
+    if payment.status != "pending":
+        _record("ipn", callback, params, payment=payment, result="02")
+        return "02", "Order already confirmed"
+    if callback.succeeded:
+        _settle(
+            payment,
+            paid_at=callback.pay_date,
+            transaction_no=callback.transaction_no,
+            bank_code=callback.bank_code,
+            response_code=callback.response_code,
+            settled_by="ipn",
+        )
+    else:
+        _close(payment, callback.outcome, callback.response_code)
+    _record("ipn", callback, params, payment=payment, result="00")
+    return "00", "Confirm Success"
+
+
+def handle_return(params: dict) -> tuple[Payment | None, VerifiedCallback]:
+    """Record the browser's return; it never changes a payment (only IPN or a query does)."""
+    callback = gateway().verify_callback(params)
+    payment = None
+    if callback.verified and callback.txn_ref:
+        payment = db.session.scalar(sa.select(Payment).where(Payment.txn_ref == callback.txn_ref))
+    _record("return", callback, params, payment=payment)
+    return payment, callback
+
+
+def reconcile_pending(now: datetime | None = None) -> dict:
+    """Ask the gateway about attempts pending past RECONCILE_AFTER; settle the paid ones, close
+    the failed and the expired. Returns counts per outcome."""
+    now = now or utcnow()
+    counts = {"succeeded": 0, "failed": 0, "expired": 0, "unknown": 0}
+    ids = db.session.scalars(
+        sa.select(Payment.id).where(
+            Payment.status == "pending", Payment.created_at < now - RECONCILE_AFTER
+        )
+    ).all()
+    client = gateway()
+    for payment_id in ids:
+        payment = db.session.scalar(
+            sa.select(Payment).where(Payment.id == payment_id).with_for_update()
+        )
+        if payment is None or payment.status != "pending":
+            continue
+        try:
+            answer = client.query(payment.txn_ref, payment.gateway_created_at, ip_addr="127.0.0.1")
+        except Exception:  # gateway unreachable: try again next run
+            counts["unknown"] += 1
+            continue
+        _record(
+            "querydr",
+            None,
+            dict(answer.raw),
+            payment=payment,
+            result=answer.response_code,
+            verified=answer.verified,
+        )
+        if answer.paid and answer.amount == payment.amount:
+            _settle(
+                payment,
+                paid_at=answer.pay_date,
+                transaction_no=answer.transaction_no,
+                bank_code=answer.bank_code,
+                response_code="00",
+                settled_by="reconciliation",
+            )
+            counts["succeeded"] += 1
+        elif answer.ok and answer.payment_outcome not in (None, PaymentOutcome.PENDING):
+            _close(payment, answer.payment_outcome, answer.response_code)
+            counts["failed"] += 1
+        elif payment.expires_at < now - RECONCILE_AFTER:
+            _close(payment, PaymentOutcome.EXPIRED, None)
+            counts["expired"] += 1
+        else:
+            counts["unknown"] += 1
+    db.session.flush()
+    return counts
+
+
+def refund(payment: Payment, *, actor: User, amount: int, reason: str) -> Refund:
+    """Refund all or part of a succeeded payment, never beyond the refundable remainder."""
+    payment = db.session.scalar(
+        sa.select(Payment).where(Payment.id == payment.id).with_for_update()
+    )
+    if payment.status not in ("succeeded", "partially_refunded"):
+        raise RefundRefused()
+    remaining = payment.amount - payment.refunded_amount
+    if amount > remaining:
+        raise RefundTooLarge(
+            errors={"amount": ["payments.refund-too-large.detail"]}, remaining=remaining
+        )
+    answer = gateway().refund(
+        payment.txn_ref,
+        payment.gateway_created_at,
+        amount,
+        original_amount=payment.amount,
+        already_refunded=payment.refunded_amount,
+        created_by=actor.full_name,
+        ip_addr="127.0.0.1",
+        transaction_no=payment.transaction_no,
+    )
+    _record(
+        "refund",
+        None,
+        dict(answer.raw),
+        payment=payment,
+        result=answer.response_code,
+        verified=answer.verified,
+    )
+    row = Refund(
+        payment_id=payment.id,
+        amount=amount,
+        reason=reason,
+        status="succeeded" if answer.ok else "failed",
+        requested_by=actor.uuid,
+        created_at=utcnow(),
+        transaction_no=answer.transaction_no,
+        response_code=answer.response_code,
+    )
+    db.session.add(row)
+    if not answer.ok:
+        db.session.flush()
+        raise RefundRefused()
+    payment.refunded_amount += amount
+    payment.status = (
+        "refunded" if payment.refunded_amount == payment.amount else ("partially_refunded")
+    )
+    audit.record(
+        "payments.refunded",
+        actor_uuid=actor.uuid,
+        subject=payment.txn_ref,
+        data={"amount": amount, "reason": reason},
+    )
+    db.session.flush()
+    return row

@@ -1,0 +1,28 @@
+"""Local simulators of outside services, for development and tests only.
+
+:func:`init_app` mounts them on the application when ``SIMULATORS_ENABLED`` is true and refuses
+to do so in production. Today: the VNPay 2.1.0 gateway (:mod:`backend.simulators.vnpay`), under
+``/simulators/vnpay``.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+__all__ = ["init_app"]
+
+
+def init_app(app: Flask) -> None:
+    """Register the simulators' blueprints when ``app.config["SIMULATORS_ENABLED"]`` is true.
+
+    Raises :class:`RuntimeError` when they are enabled with ``APP_ENV == "production"``: a
+    simulated gateway accepts made-up cards and would mark payments as paid.
+    """
+    if not app.config.get("SIMULATORS_ENABLED"):
+        return
+    if str(app.config.get("APP_ENV", "")).strip().lower() == "production":
+        raise RuntimeError("simulators must never be enabled in production (SIMULATORS_ENABLED)")
+
+    from backend.simulators import vnpay
+
+    vnpay.init_app(app)
