@@ -136,3 +136,47 @@ def test_two_officers_acting_at_once_one_wins_the_other_gets_409(make_app, scrat
         final = client.get(url, headers=headers[0]).json
         assert final["status"] in ("received", "refused")
         assert len(final["timeline"]) == 2  # submit and exactly one of the two actions
+
+
+def test_fifty_duplicate_ipns_credit_once(make_app, scratch_url):
+    from backend.core.transaction import task_transaction
+    from backend.payments.models import Payment, Receipt
+    from tests.dossier_fixtures import submitted
+    from tests.factories import CitizenFactory
+    from tests.payment_fixtures import FEE, fee_procedure, ipn_params, start
+
+    app = make_app(
+        DATABASE_URL=scratch_url,
+        LOGIN_RATE_LIMIT_IP="1000 per minute",
+        LOGIN_RATE_LIMIT_ACCOUNT="1000 per minute",
+    )
+    with app.app_context(), task_transaction():
+        fee_procedure()
+        email = CitizenFactory().email
+    client = app.test_client()
+    token = client.post("/api/v1/auth/token", json={"username": email, "password": PASSWORD})
+    headers = {"Authorization": f"Bearer {token.json['access_token']}"}
+    dossier = submitted(client, headers)
+    payment = start(client, dossier["id"], headers)["payment"]
+    params = ipn_params(payment["txn_ref"], FEE)
+    start_line = threading.Barrier(50)
+
+    def deliver(_):
+        start_line.wait()
+        return app.test_client().get("/api/v1/payments/vnpay/ipn", query_string=params).json
+
+    with ThreadPoolExecutor(max_workers=50) as pool:
+        answers = [a["RspCode"] for a in pool.map(deliver, range(50))]
+
+    assert sorted(answers) == ["00"] + ["02"] * 49
+    engine = sa.create_engine(scratch_url)
+    with engine.connect() as connection:
+        receipts = connection.execute(sa.select(sa.func.count()).select_from(Receipt)).scalar()
+        status = connection.execute(
+            sa.select(Payment.status).where(Payment.txn_ref == payment["txn_ref"])
+        ).scalar()
+        pays = connection.execute(
+            sa.text("SELECT count(*) FROM dossier_process_log WHERE action = 'pay'")
+        ).scalar()
+    engine.dispose()
+    assert (receipts, status, pays) == (1, "succeeded", 1)
