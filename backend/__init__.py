@@ -46,6 +46,10 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(health_bp)
     app.register_blueprint(docs_bp)
 
+    from backend import simulators
+
+    simulators.init_app(app)  # only when SIMULATORS_ENABLED (never in production)
+
     from backend.cli import register_cli
 
     register_cli(app)

@@ -41,6 +41,8 @@ def make_config(tmp: Path, **overrides) -> dict:
         "LOG_FORMAT": "text",
         "LOG_LEVEL": "WARNING",
         "FRONTEND_DIST": str(tmp / "no-dist"),
+        "VNPAY_SIM_IPN_MODE": "sync",
+        "VNPAY_SIM_IPN_INTERVAL_SECONDS": 0,
         **FAST_ARGON2,
     }
     config.update(overrides)
