@@ -68,7 +68,12 @@ def _register_namespaces(api) -> None:
         units_ns,
     )
     from backend.dossiers.api import dossiers_ns, lookup_ns
-    from backend.payments.api import dossier_payments_ns, payments_ns
+    from backend.payments.api import (
+        dossier_payments_ns,
+        payments_admin_ns,
+        payments_ns,
+        refunds_ns,
+    )
     from backend.results.api import documents_ns
 
     routes = (
@@ -85,6 +90,8 @@ def _register_namespaces(api) -> None:
         (backoffice_ns, "/backoffice"),
         (payments_ns, "/payments"),
         (dossier_payments_ns, "/dossiers"),
+        (payments_admin_ns, "/admin"),
+        (refunds_ns, "/backoffice"),
     )
     registered = {ns.name for ns in api.namespaces}
     for namespace, path in routes:

@@ -14,7 +14,7 @@ from datetime import timedelta
 
 import jwt as pyjwt
 import sqlalchemy as sa
-from flask import Flask, current_app, request
+from flask import Flask, current_app, g, request
 from flask_jwt_extended import (
     create_access_token,
     get_csrf_token,
@@ -63,18 +63,24 @@ def init_app(app: Flask) -> None:
 
 @jwt.token_in_blocklist_loader
 def _session_revoked(jwt_header, jwt_payload) -> bool:
-    sid = jwt_payload.get("sid")
-    if not sid:
+    """One query for the session and its user; the user is kept for the user loader."""
+    sid, sub = _uuid(jwt_payload.get("sid")), _uuid(jwt_payload.get("sub"))
+    if sid is None or sub is None:
         return True
-    revoked_at = db.session.execute(
-        sa.select(AuthSession.revoked_at).where(AuthSession.uuid == _uuid(sid))
+    row = db.session.execute(
+        sa.select(AuthSession.revoked_at, User)
+        .join(User, User.id == AuthSession.user_id)
+        .where(AuthSession.uuid == sid, User.uuid == sub)
     ).first()
-    return revoked_at is None or revoked_at[0] is not None
+    if row is None or row.revoked_at is not None:
+        return True
+    g._authenticated_user = row.User
+    return False
 
 
 @jwt.user_lookup_loader
 def _load_user(jwt_header, jwt_payload) -> User | None:
-    user = db.session.scalar(sa.select(User).where(User.uuid == _uuid(jwt_payload["sub"])))
+    user = g.pop("_authenticated_user", None)
     return user if user is not None and user.is_active else None
 
 

@@ -18,6 +18,7 @@ from backend.dossiers import services as dossier_services
 from backend.dossiers import states
 from backend.dossiers.deadlines import pauses
 from backend.dossiers.errors import DossierInvalid, InvalidTransition, StaleVersion
+from backend.dossiers.events import dossier_closed
 from backend.dossiers.models import Dossier, DossierNote
 from backend.dossiers.states import DossierStatus
 from backend.extensions import db
@@ -92,6 +93,7 @@ def refuse(dossier: Dossier, *, officer: User, version: int, reason: str) -> Dos
     role = _begin(dossier, officer, "refuse", version)
     dossier.closed_at = utcnow()
     _step(dossier, "refuse", officer, role, note=reason)
+    dossier_closed.send(dossier, before_processing=True)
     return dossier
 
 

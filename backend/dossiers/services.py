@@ -27,6 +27,7 @@ from backend.core.storage import get_storage
 from backend.core.transaction import after_commit, after_rollback
 from backend.dossiers import states
 from backend.dossiers.errors import DossierInvalid, InvalidTransition, NotEditable
+from backend.dossiers.events import dossier_closed
 from backend.dossiers.models import (
     Dossier,
     DossierAttachment,
@@ -435,6 +436,13 @@ def submit(dossier: Dossier, *, actor: User) -> Dossier:
     if dossier.status != DossierStatus.DRAFT:
         raise InvalidTransition()
     version = dossier.procedure_version
+    # Read what the event needs before changing the row: a lazy load would flush half the
+    # changes early and update the dossier twice.
+    event_data = {
+        "procedure": version.procedure.code,
+        "procedure_version": version.number,
+        "receiving_agency": dossier.receiving_agency.code,
+    }
     cleaned, form_errors = validate_data(version.form, dossier.form_data or {}, partial=False)
     errors = {f"form.{path}": msgs for path, msgs in form_errors.items()}
     attached = {a.component_code for a in dossier.attachments}
@@ -461,12 +469,7 @@ def submit(dossier: Dossier, *, actor: User) -> Dossier:
         "submit",
         actor=actor,
         role=states.CITIZEN,
-        event_data={
-            "procedure": version.procedure.code,
-            "procedure_version": version.number,
-            "receiving_agency": dossier.receiving_agency.code,
-            "fee_due": dossier.fee_due_at_submission,
-        },
+        event_data={**event_data, "fee_due": dossier.fee_due_at_submission},
     )
     db.session.flush()
     return dossier
@@ -479,10 +482,12 @@ def withdraw(dossier: Dossier, *, actor: User, reason: str, role: str = states.C
     """Withdraw before a decision (status 7), with the applicant's reason."""
     if not reason or not reason.strip():
         raise DossierInvalid(errors={"reason": ["dossier.reason-required"]})
+    before_processing = dossier.status in (DossierStatus.SUBMITTED, DossierStatus.RECEIVED)
     dossier.withdraw_reason = reason.strip()
     dossier.closed_at = utcnow()
     transition(dossier, "withdraw", actor=actor, role=role, note=dossier.withdraw_reason)
     db.session.flush()
+    dossier_closed.send(dossier, before_processing=before_processing)
     return dossier
 
 

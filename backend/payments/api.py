@@ -170,3 +170,47 @@ class PaymentRefunds(Resource):
         """Refund all or part of a payment, with a reason (cashier or leader)."""
         payment = _visible_payment(payment_id)
         return services.refund(payment, actor=current_user(), **data)
+
+
+payments_admin_ns = Namespace("payments-admin", description="Payment reconciliation for admins")
+refunds_ns = Namespace("refund-proposals", description="Refunds waiting for a cashier")
+
+
+class ProposalSchema(PaymentSchema):
+    dossier_code = fields.Function(
+        lambda p: db.session.get(Dossier, p.dossier_id).code, required=True
+    )
+    refund_proposed_at = DateTime(required=True)
+
+
+class MismatchSchema(Schema):
+    kind = fields.String(required=True)
+    received_at = DateTime(required=True)
+    message_key = fields.String(allow_none=True)
+    result = fields.String(allow_none=True)
+    txn_ref = fields.Function(lambda m: (m.payload or {}).get("vnp_TxnRef"), allow_none=True)
+    amount = fields.Function(
+        lambda m: int((m.payload or {}).get("vnp_Amount", 0) or 0) // 100, required=True
+    )
+    our_status = fields.Function(
+        lambda m: db.session.get(Payment, m.payment_id).status if m.payment_id else None,
+        allow_none=True,
+    )
+
+
+@refunds_ns.route("/refund-proposals")
+class RefundProposals(Resource):
+    @login_required(Role.CASHIER, Role.LEADER, Role.ADMIN)
+    @responds(ProposalSchema, many=True, description="Oldest proposal first")
+    def get(self):
+        """Paid dossiers refused or withdrawn before processing: refunds to make."""
+        return services.refund_proposals(current_user())
+
+
+@payments_admin_ns.route("/payments/mismatches")
+class PaymentMismatches(Resource):
+    @login_required(Role.ADMIN)
+    @responds(MismatchSchema, many=True, description="Newest first")
+    def get(self):
+        """Reconciliation report: the gateway says paid, we do not hold the payment as paid."""
+        return services.mismatches()

@@ -54,6 +54,9 @@ class Payment(IdMixin, TimestampMixin, Base):
     refunded_amount: Mapped[int] = mapped_column(sa.BigInteger, default=0)
     #: How the success became known: ipn or reconciliation.
     settled_by: Mapped[str | None] = mapped_column(sa.String(16))
+    #: Set when the dossier was refused or withdrawn before processing: a cashier should
+    #: refund what is left (listed in the back office).
+    refund_proposed_at: Mapped[datetime | None]
 
     receipt: Mapped[Receipt | None] = relationship(back_populates="payment", uselist=False)
     refunds: Mapped[list[Refund]] = relationship(back_populates="payment", order_by="Refund.id")

@@ -19,10 +19,12 @@ from backend.core.clock import VN_TZ, utcnow
 from backend.core.errors import AppError, Conflict
 from backend.core.i18n import register_messages
 from backend.dossiers import services as dossier_services
+from backend.dossiers.events import dossier_closed
 from backend.dossiers.models import Dossier
 from backend.dossiers.states import DossierStatus
 from backend.extensions import db
 from backend.payments.gateways.base import (
+    GatewayUnavailable,
     PaymentGateway,
     PaymentIntent,
     PaymentOutcome,
@@ -36,6 +38,10 @@ RECONCILE_AFTER = timedelta(minutes=15)
 
 class NothingToPay(AppError):
     status, code, title_key = 409, "payments.nothing-due", "problem.conflict"
+
+
+class GatewayDown(AppError):
+    status, code, title_key = 503, "payments.gateway-unavailable", "problem.unavailable"
 
 
 class RefundTooLarge(AppError):
@@ -57,6 +63,10 @@ register_messages(
         "payments.refund-too-large.detail": {
             "vi": "Số tiền hoàn vượt quá số còn có thể hoàn ({remaining} đồng).",
             "en": "The refund exceeds the refundable remainder ({remaining} VND).",
+        },
+        "payments.gateway-unavailable.detail": {
+            "vi": "Không kết nối được cổng thanh toán. Vui lòng thử lại sau.",
+            "en": "The payment gateway cannot be reached. Please try again later.",
         },
         "payments.refund-refused.detail": {
             "vi": "Cổng thanh toán từ chối hoàn tiền hoặc không trả lời hợp lệ.",
@@ -336,16 +346,19 @@ def refund(payment: Payment, *, actor: User, amount: int, reason: str) -> Refund
         raise RefundTooLarge(
             errors={"amount": ["payments.refund-too-large.detail"]}, remaining=remaining
         )
-    answer = gateway().refund(
-        payment.txn_ref,
-        payment.gateway_created_at,
-        amount,
-        original_amount=payment.amount,
-        already_refunded=payment.refunded_amount,
-        created_by=actor.full_name,
-        ip_addr="127.0.0.1",
-        transaction_no=payment.transaction_no,
-    )
+    try:
+        answer = gateway().refund(
+            payment.txn_ref,
+            payment.gateway_created_at,
+            amount,
+            original_amount=payment.amount,
+            already_refunded=payment.refunded_amount,
+            created_by=actor.full_name,
+            ip_addr="127.0.0.1",
+            transaction_no=payment.transaction_no,
+        )
+    except GatewayUnavailable as exc:  # outcome unknown: nothing recorded, the cashier retries
+        raise GatewayDown() from exc
     _record(
         "refund",
         None,
@@ -380,3 +393,71 @@ def refund(payment: Payment, *, actor: User, amount: int, reason: str) -> Refund
     )
     db.session.flush()
     return row
+
+
+@dossier_closed.connect
+def _propose_refunds(dossier: Dossier, *, before_processing: bool) -> None:
+    """A paid dossier refused or withdrawn before processing: propose refunds to the cashier."""
+    if not before_processing:
+        return
+    now = utcnow()
+    for payment in db.session.scalars(
+        sa.select(Payment).where(
+            Payment.dossier_id == dossier.id,
+            Payment.status.in_(("succeeded", "partially_refunded")),
+            Payment.refund_proposed_at.is_(None),
+        )
+    ):
+        payment.refund_proposed_at = now
+        audit.record(
+            "payments.refund_proposed", subject=payment.txn_ref, data={"dossier": dossier.code}
+        )
+    db.session.flush()
+
+
+def refund_proposals(officer: User) -> list[Payment]:
+    """Payments with a refund proposed and something left to refund, for the officer's
+    agency (all for admins)."""
+    stmt = (
+        sa.select(Payment)
+        .join(Dossier, Dossier.id == Payment.dossier_id)
+        .where(
+            Payment.refund_proposed_at.is_not(None),
+            Payment.refunded_amount < Payment.amount,
+            Payment.status.in_(("succeeded", "partially_refunded")),
+        )
+        .order_by(Payment.refund_proposed_at)
+    )
+    if not officer.has_role("admin"):
+        stmt = stmt.where(
+            sa.or_(
+                Dossier.receiving_agency_id == officer.agency_id,
+                Dossier.competent_agency_id == officer.agency_id,
+            )
+        )
+    return list(db.session.scalars(stmt))
+
+
+def mismatches() -> list[GatewayMessage]:
+    """Verified gateway messages saying "paid" for a payment we do not hold as paid (the
+    reconciliation report for admins): amount mismatches, unknown references, late successes
+    after we closed the attempt."""
+    paid_states = ("succeeded", "partially_refunded", "refunded")
+    messages = db.session.scalars(
+        sa.select(GatewayMessage)
+        .where(GatewayMessage.verified.is_(True), GatewayMessage.kind.in_(("ipn", "querydr")))
+        .order_by(GatewayMessage.id.desc())
+        .limit(5000)
+    )
+    report = []
+    for message in messages:
+        payload = message.payload or {}
+        said_paid = payload.get("vnp_ResponseCode") == "00" and (
+            payload.get("vnp_TransactionStatus") == "00"
+        )
+        if not said_paid:
+            continue
+        payment = db.session.get(Payment, message.payment_id) if message.payment_id else None
+        if payment is None or payment.status not in paid_states:
+            report.append(message)
+    return report
