@@ -38,6 +38,9 @@ def upgrade() -> None:
         sa.Column("response_code", sa.String(length=8), nullable=True),
         sa.Column("refunded_amount", sa.BigInteger(), nullable=False),
         sa.Column("settled_by", sa.String(length=16), nullable=True),
+        sa.Column(
+            "refund_proposed_at", backend.core.db.UTCDateTime(timezone=True), nullable=True
+        ),
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("uuid", sa.Uuid(), nullable=False),
         sa.Column("created_at", backend.core.db.UTCDateTime(timezone=True), nullable=False),
