@@ -49,7 +49,7 @@ def record(
     subject: str | None = None,
     data: dict | None = None,
 ) -> AuditEvent:
-    """Append one audit row in the current transaction (flushed, not committed)."""
+    """Append one audit row in the current transaction (written with the next flush)."""
     row = AuditEvent(
         event=event,
         actor_uuid=actor_uuid,
@@ -61,5 +61,4 @@ def record(
         row.user_agent = (request.user_agent.string or "")[:256] or None
         row.request_id = g.get("request_id")
     db.session.add(row)
-    db.session.flush()
     return row

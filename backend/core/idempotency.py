@@ -14,6 +14,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask import Response, request
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.core.api import openapi_meta
@@ -106,14 +107,26 @@ def idempotent(scope_of):
                 return response
             result = func(*args, **kwargs)
             body, status = result if isinstance(result, tuple) else (result, 200)
-            record = IdempotencyRecord(
-                scope=scope, key=key, request_hash=digest, status=status, body=body
-            )
-            try:
-                with db.session.begin_nested():
-                    db.session.add(record)
-            except sa.exc.IntegrityError as exc:  # a concurrent twin got there first
-                raise IdempotencyInProgress() from exc
+            # One statement, no savepoint: a concurrent twin that got there first makes the
+            # insert do nothing (after waiting for the twin's commit on PostgreSQL).
+            dialect = db.session.get_bind().dialect.name
+            insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+            table = IdempotencyRecord.__table__
+            stored = db.session.execute(
+                insert(table)
+                .values(
+                    scope=scope,
+                    key=key,
+                    request_hash=digest,
+                    status=status,
+                    body=body,
+                    created_at=utcnow(),
+                )
+                .on_conflict_do_nothing(index_elements=[table.c.scope, table.c.key])
+                .returning(table.c.id)
+            ).first()
+            if stored is None:
+                raise IdempotencyInProgress()
             return result
 
         wrapper.__openapi__ = openapi_meta(func)

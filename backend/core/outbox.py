@@ -40,7 +40,7 @@ class OutboxEvent(Base):
 def add_event(
     event_type: str, aggregate_type: str, aggregate_id: str, payload: dict
 ) -> OutboxEvent:
-    """Record an integration event in the current transaction (flushed, not committed)."""
+    """Record an integration event in the current transaction (written with the next flush)."""
     event = OutboxEvent(
         type=event_type,
         aggregate_type=aggregate_type,
@@ -48,5 +48,4 @@ def add_event(
         payload=payload,
     )
     db.session.add(event)
-    db.session.flush()
     return event

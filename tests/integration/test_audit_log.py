@@ -11,6 +11,7 @@ from backend.core.audit import AuditEvent
 
 def test_postgres_refuses_update_and_delete_of_audit_rows(db):
     row = audit.record("test.event", subject="x", data={"a": 1})
+    db.session.flush()
 
     for statement in (
         sa.update(AuditEvent).where(AuditEvent.id == row.id).values(event="tampered"),
