@@ -124,3 +124,12 @@ class Refund(IdMixin, Base):
     payment: Mapped[Payment] = relationship(back_populates="refunds")
 
     __table_args__ = (sa.CheckConstraint("amount > 0", name="amount_positive"),)
+
+
+class ReceiptCounter(Base):
+    """Last receipt number given per year (receipt numbers are gapless and never repeat)."""
+
+    __tablename__ = "payment_receipt_counters"
+
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last_value: Mapped[int]

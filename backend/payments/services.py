@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.dialects import postgresql, sqlite
 
 from backend.accounts.models import User
 from backend.core import audit
@@ -30,7 +31,7 @@ from backend.payments.gateways.base import (
     PaymentOutcome,
     VerifiedCallback,
 )
-from backend.payments.models import GatewayMessage, Payment, Receipt, Refund
+from backend.payments.models import GatewayMessage, Payment, Receipt, ReceiptCounter, Refund
 
 #: How long before a pending attempt is asked about (reconciliation), and closed.
 RECONCILE_AFTER = timedelta(minutes=15)
@@ -168,11 +169,21 @@ def _locked_payment(txn_ref: str | None) -> Payment | None:
 
 
 def _next_receipt_number(moment: datetime) -> str:
+    """``BL-YYYY-NNNNNNNN`` from a per-year counter, atomically (an upsert that increments and
+    returns the row: concurrent settlements queue on it and never share a number)."""
     year = moment.astimezone(VN_TZ).year
-    count = db.session.scalar(
-        sa.select(sa.func.count()).select_from(Receipt).where(Receipt.number.like(f"BL-{year}-%"))
-    )
-    return f"BL-{year}-{count + 1:08d}"
+    table = ReceiptCounter.__table__
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    number = db.session.execute(
+        insert(table)
+        .values(year=year, last_value=1)
+        .on_conflict_do_update(
+            index_elements=[table.c.year], set_={"last_value": table.c.last_value + 1}
+        )
+        .returning(table.c.last_value)
+    ).scalar_one()
+    return f"BL-{year}-{number:08d}"
 
 
 def _settle(

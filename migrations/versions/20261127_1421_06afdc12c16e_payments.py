@@ -20,6 +20,12 @@ depends_on = None
 
 def upgrade() -> None:
     op.create_table(
+        "payment_receipt_counters",
+        sa.Column("year", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("last_value", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("year", name=op.f("pk_payment_receipt_counters")),
+    )
+    op.create_table(
         "payments",
         sa.Column(
             "dossier_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
@@ -38,9 +44,7 @@ def upgrade() -> None:
         sa.Column("response_code", sa.String(length=8), nullable=True),
         sa.Column("refunded_amount", sa.BigInteger(), nullable=False),
         sa.Column("settled_by", sa.String(length=16), nullable=True),
-        sa.Column(
-            "refund_proposed_at", backend.core.db.UTCDateTime(timezone=True), nullable=True
-        ),
+        sa.Column("refund_proposed_at", backend.core.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("uuid", sa.Uuid(), nullable=False),
         sa.Column("created_at", backend.core.db.UTCDateTime(timezone=True), nullable=False),
@@ -170,6 +174,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("payment_receipt_counters")
     with op.batch_alter_table("dossiers", schema=None) as batch_op:
         batch_op.drop_column("amount_due")
 

@@ -180,3 +180,43 @@ def test_fifty_duplicate_ipns_credit_once(make_app, scratch_url):
         ).scalar()
     engine.dispose()
     assert (receipts, status, pays) == (1, "succeeded", 1)
+
+
+def test_concurrent_settlements_get_distinct_receipt_numbers(make_app, scratch_url):
+    from backend.core.transaction import task_transaction
+    from backend.payments.models import Receipt
+    from tests.dossier_fixtures import submitted
+    from tests.factories import CitizenFactory
+    from tests.payment_fixtures import FEE, fee_procedure, ipn_params, start
+
+    app = make_app(
+        DATABASE_URL=scratch_url,
+        LOGIN_RATE_LIMIT_IP="1000 per minute",
+        LOGIN_RATE_LIMIT_ACCOUNT="1000 per minute",
+    )
+    with app.app_context(), task_transaction():
+        fee_procedure()
+        email = CitizenFactory().email
+    client = app.test_client()
+    token = client.post("/api/v1/auth/token", json={"username": email, "password": PASSWORD})
+    headers = {"Authorization": f"Bearer {token.json['access_token']}"}
+    refs = []
+    for _ in range(12):
+        dossier = submitted(client, headers)
+        refs.append(start(client, dossier["id"], headers)["payment"]["txn_ref"])
+    start_line = threading.Barrier(len(refs))
+
+    def deliver(ref):
+        start_line.wait()
+        params = ipn_params(ref, FEE)
+        return app.test_client().get("/api/v1/payments/vnpay/ipn", query_string=params).json
+
+    with ThreadPoolExecutor(max_workers=len(refs)) as pool:
+        answers = [a["RspCode"] for a in pool.map(deliver, refs)]
+
+    assert answers == ["00"] * len(refs)
+    engine = sa.create_engine(scratch_url)
+    with engine.connect() as connection:
+        numbers = connection.execute(sa.select(Receipt.number)).scalars().all()
+    engine.dispose()
+    assert len(numbers) == len(set(numbers)) == len(refs)

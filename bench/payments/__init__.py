@@ -1,0 +1,1 @@
+"""VNPay IPN throughput benchmark (see README.md)."""
