@@ -64,39 +64,40 @@ def _due_soon_limit(officer: User) -> datetime:
     return closing_time(next_working_day(today, hours, calendar), hours, calendar)
 
 
-def queue_condition(queue: str, officer: User):
-    """The SQL condition of one queue for ``officer``."""
-    now = utcnow()
+def queue_condition(queue: str, officer: User, now: datetime | None = None):
+    """The SQL condition of one queue for ``officer`` (only that one is built)."""
+    now = now or utcnow()
     status = Dossier.status
-    conditions = {
-        "awaiting_reception": sa.and_(status == S.SUBMITTED, Dossier.awaiting_payment.is_(False)),
-        "received": status == S.RECEIVED,
-        "processing_mine": sa.and_(status == S.PROCESSING, Dossier.assignee_id == officer.id),
-        "processing_department": status == S.PROCESSING,
-        "supplement_requested": sa.and_(
+    open_with_due = status.in_([S.RECEIVED, S.PROCESSING, S.PAYMENT_REQUESTED])
+    builders = {
+        "awaiting_reception": lambda: sa.and_(
+            status == S.SUBMITTED, Dossier.awaiting_payment.is_(False)
+        ),
+        "received": lambda: status == S.RECEIVED,
+        "processing_mine": lambda: sa.and_(
+            status == S.PROCESSING, Dossier.assignee_id == officer.id
+        ),
+        "processing_department": lambda: status == S.PROCESSING,
+        "supplement_requested": lambda: sa.and_(
             status == S.SUPPLEMENT_REQUESTED,
             sa.not_(sa.func.coalesce(_open_round_supplied(), False)),
         ),
-        "supplement_received": sa.and_(
+        "supplement_received": lambda: sa.and_(
             status == S.SUPPLEMENT_REQUESTED, sa.func.coalesce(_open_round_supplied(), False)
         ),
-        "awaiting_payment": sa.or_(
+        "awaiting_payment": lambda: sa.or_(
             status == S.PAYMENT_REQUESTED,
             sa.and_(status == S.SUBMITTED, Dossier.awaiting_payment.is_(True)),
         ),
-        "awaiting_approval": sa.and_(status == S.PROCESSING, Dossier.stage == "leader"),
-        "awaiting_issuance": sa.and_(status == S.PROCESSING, Dossier.stage == "clerk"),
-        "awaiting_delivery": status == S.RESOLVED,
-        "due_soon": sa.and_(
-            status.in_([S.RECEIVED, S.PROCESSING, S.PAYMENT_REQUESTED]),
-            Dossier.due_at >= now,
-            Dossier.due_at <= _due_soon_limit(officer),
+        "awaiting_approval": lambda: sa.and_(status == S.PROCESSING, Dossier.stage == "leader"),
+        "awaiting_issuance": lambda: sa.and_(status == S.PROCESSING, Dossier.stage == "clerk"),
+        "awaiting_delivery": lambda: status == S.RESOLVED,
+        "due_soon": lambda: sa.and_(
+            open_with_due, Dossier.due_at >= now, Dossier.due_at <= _due_soon_limit(officer)
         ),
-        "overdue": sa.and_(
-            status.in_([S.RECEIVED, S.PROCESSING, S.PAYMENT_REQUESTED]), Dossier.due_at < now
-        ),
+        "overdue": lambda: sa.and_(open_with_due, Dossier.due_at < now),
     }
-    return conditions[queue]
+    return builders[queue]()
 
 
 def _scope(officer: User):
@@ -112,8 +113,10 @@ def _scope(officer: User):
 def queue_counts(officer: User) -> dict[str, int]:
     """Every queue's count in one statement (conditional aggregates over the agency's
     open and recently finished dossiers)."""
+    now = utcnow()
     columns = [
-        sa.func.count().filter(queue_condition(queue, officer)).label(queue) for queue in QUEUES
+        sa.func.count().filter(queue_condition(queue, officer, now)).label(queue)
+        for queue in QUEUES
     ]
     stmt = sa.select(*columns).where(_scope(officer), Dossier.status.in_([*OPEN, S.RESOLVED]))
     row = db.session.execute(stmt).one()
@@ -166,9 +169,14 @@ def list_queue(officer: User, filters: dict) -> dict:
             sa.tuple_(due, Dossier.id) > sa.tuple_(sa.literal(after_value, UTCDateTime()), after_id)
         )
     size = filters["size"]
-    items = list(db.session.scalars(stmt.order_by(due, Dossier.id).limit(size + 1)))
-    more = len(items) > size
-    items = items[:size]
+    # Sort and cut on the narrow keys first, then load only the rows of the page.
+    ids = db.session.scalars(
+        stmt.with_only_columns(Dossier.id).order_by(due, Dossier.id).limit(size + 1)
+    ).all()
+    more = len(ids) > size
+    ids = ids[:size]
+    rows = {d.id: d for d in db.session.scalars(sa.select(Dossier).where(Dossier.id.in_(ids)))}
+    items = [rows[i] for i in ids]
     return {"items": items, "next": _encode_cursor(items[-1]) if more else None}
 
 

@@ -118,7 +118,9 @@ class Database:
 
     def init_app(self, app) -> None:
         url = app.config["DATABASE_URL"]
-        options: dict = {"pool_pre_ping": True}
+        # No JIT: queue counts over large agencies cost far less to run than to compile, and
+        # PostgreSQL's cost model would compile them on every call.
+        options: dict = {"pool_pre_ping": True, "connect_args": {"options": "-c jit=off"}}
         if url.startswith("sqlite"):
             options = {"connect_args": {"check_same_thread": False, "timeout": 30}}
         app.extensions["db_engine"] = sa.create_engine(url, **options)
