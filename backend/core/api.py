@@ -261,3 +261,24 @@ class DateTime(fields.DateTime):
 
             value = value.astimezone(VN_TZ)
         return super()._serialize(value, attr, obj, **kwargs)
+
+
+def file_response(stream, *, content_type: str, size: int, filename: str, inline: bool = False):
+    """Stream a stored file to the client with a safe download header and no sniffing."""
+    from flask import current_app
+
+    from backend.core.files import content_disposition
+
+    def chunks(chunk_size: int = 64 * 1024):
+        try:
+            while chunk := stream.read(chunk_size):
+                yield chunk
+        finally:
+            stream.close()
+
+    response = current_app.response_class(chunks(), mimetype=content_type, direct_passthrough=True)
+    response.headers["Content-Length"] = str(size)
+    response.headers["Content-Disposition"] = content_disposition(filename, inline=inline)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -12,10 +12,10 @@ from backend.core.api import (
     accepts,
     accepts_upload,
     documents_errors,
+    file_response,
     page_schema,
     responds,
 )
-from backend.core.files import content_disposition
 from backend.core.idempotency import idempotent
 from backend.core.storage import get_storage
 from backend.dossiers import queries, services
@@ -175,26 +175,13 @@ class AttachmentContent(Resource):
     def get(self, dossier_id, attachment_id):
         """Download a file: its owner, or an officer of a handling agency."""
         _dossier, attachment = queries.get_attachment_for(dossier_id, attachment_id, current_user())
-        stream = get_storage().open(attachment.storage_key)
-        inline = request.args.get("inline") == "1"
-        response = current_app.response_class(
-            _chunks(stream), mimetype=attachment.content_type, direct_passthrough=True
+        return file_response(
+            get_storage().open(attachment.storage_key),
+            content_type=attachment.content_type,
+            size=attachment.size,
+            filename=attachment.filename,
+            inline=request.args.get("inline") == "1",
         )
-        response.headers["Content-Length"] = str(attachment.size)
-        response.headers["Content-Disposition"] = content_disposition(
-            attachment.filename, inline=inline
-        )
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Cache-Control"] = "private, no-store"
-        return response
-
-
-def _chunks(stream, size: int = 64 * 1024):
-    try:
-        while chunk := stream.read(size):
-            yield chunk
-    finally:
-        stream.close()
 
 
 @dossiers_ns.route(f"/{DOSSIER}/submit")

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from flask import current_app
 from flask_restx import Namespace, Resource
 from marshmallow import Schema, fields
 
 from backend.accounts.auth import current_user, login_required
-from backend.core.api import DateTime, responds
-from backend.core.files import content_disposition
+from backend.core.api import DateTime, file_response, responds
 from backend.core.storage import get_storage
 from backend.results import queries
 
@@ -47,20 +45,9 @@ class MyDocumentContent(Resource):
     def get(self, document_id):
         """Download one of my documents."""
         document = queries.get_for_holder_or_404(document_id, current_user())
-        stream = get_storage().open(document.storage_key)
-
-        def chunks():
-            try:
-                while chunk := stream.read(64 * 1024):
-                    yield chunk
-            finally:
-                stream.close()
-
-        response = current_app.response_class(
-            chunks(), mimetype=document.content_type, direct_passthrough=True
+        return file_response(
+            get_storage().open(document.storage_key),
+            content_type=document.content_type,
+            size=document.size,
+            filename=document.filename,
         )
-        response.headers["Content-Length"] = str(document.size)
-        response.headers["Content-Disposition"] = content_disposition(document.filename)
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Cache-Control"] = "private, no-store"
-        return response
