@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from backend.payments.gateways.base import GatewayUnavailable
 from tests.factories import OfficerFactory
 from tests.helpers import bearer
 from tests.payment_fixtures import FEE, dossier_awaiting_payment, ipn_params, start
@@ -23,7 +24,7 @@ def agency_of(dossier):
     return db.session.query(Agency).filter_by(code=dossier["receiving_agency"]["code"]).one()
 
 
-def test_withdrawing_a_paid_dossier_proposes_a_refund_to_the_cashier(client, db):
+def test_withdrawing_a_paid_dossier_proposes_a_refund_to_the_cashier(app, client, db, monkeypatch):
     dossier, headers, payment = paid_dossier(client)
     cashier = bearer(client, OfficerFactory(agency=agency_of(dossier), roles=["cashier"]).email)
     elsewhere = bearer(client, OfficerFactory(roles=["cashier"]).email)
@@ -37,7 +38,12 @@ def test_withdrawing_a_paid_dossier_proposes_a_refund_to_the_cashier(client, db)
     assert [p["id"] for p in proposals] == [payment["id"]]
     assert proposals[0]["dossier_code"] == dossier["code"]
     assert client.get("/api/v1/backoffice/refund-proposals", headers=elsewhere).json == []
-    # No gateway answers in this test: a clear 503, and nothing is recorded as refunded.
+
+    # The gateway does not answer: a clear 503, and nothing is recorded as refunded.
+    def unreachable(url, payload, timeout):
+        raise GatewayUnavailable("connection refused")
+
+    monkeypatch.setitem(app.extensions, "vnpay_post_json", unreachable)
     refunded = client.post(
         f"/api/v1/payments/{payment['id']}/refunds",
         json={"amount": FEE, "reason": "Rút hồ sơ"},
