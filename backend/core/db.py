@@ -134,3 +134,32 @@ class Database:
     def engine(self) -> Engine:
         """The current application's engine."""
         return current_app.extensions["db_engine"]
+
+
+def upsert_insert(table: sa.Table):
+    """An INSERT with ``on_conflict_do_*`` for the current database (PostgreSQL or SQLite)."""
+    from sqlalchemy.dialects import sqlite
+
+    from backend.extensions import db  # not at import time: extensions imports this module
+
+    dialect = db.session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+
+
+def next_counter_value(table: sa.Table, **key) -> int:
+    """Increment the ``last_value`` of the counter row ``key`` (created at 1) and return it.
+
+    One upsert: concurrent callers queue on the row until the first commits, so values never
+    repeat, and a rolled-back caller gives its value back."""
+    from backend.extensions import db
+
+    stmt = (
+        upsert_insert(table)
+        .values(**key, last_value=1)
+        .on_conflict_do_update(
+            index_elements=[table.c[name] for name in key],
+            set_={"last_value": table.c.last_value + 1},
+        )
+        .returning(table.c.last_value)
+    )
+    return db.session.execute(stmt).scalar_one()

@@ -14,12 +14,11 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask import Response, request
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.core.api import openapi_meta
 from backend.core.clock import utcnow
-from backend.core.db import Base, JSONType
+from backend.core.db import Base, JSONType, upsert_insert
 from backend.core.errors import AppError, Conflict
 from backend.core.i18n import register_messages
 from backend.extensions import db
@@ -109,11 +108,9 @@ def idempotent(scope_of):
             body, status = result if isinstance(result, tuple) else (result, 200)
             # One statement, no savepoint: a concurrent twin that got there first makes the
             # insert do nothing (after waiting for the twin's commit on PostgreSQL).
-            dialect = db.session.get_bind().dialect.name
-            insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
             table = IdempotencyRecord.__table__
             stored = db.session.execute(
-                insert(table)
+                upsert_insert(table)
                 .values(
                     scope=scope,
                     key=key,

@@ -12,7 +12,6 @@ from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.dialects import postgresql, sqlite
 
 from backend.accounts.models import User
 from backend.accounts.validators import normalize_phone, personal_id_errors
@@ -21,6 +20,7 @@ from backend.catalog.models import Agency, OnlineLevel, Procedure, ProcedureVers
 from backend.catalog.units import unaccent
 from backend.core import audit, outbox
 from backend.core.clock import VN_TZ, utcnow
+from backend.core.db import next_counter_value
 from backend.core.files import FileTooLarge, HashingReader, sanitize_filename, sniff_type
 from backend.core.i18n import Message
 from backend.core.storage import get_storage
@@ -405,19 +405,7 @@ def _next_sequence(agency_id: int, day: date) -> int:
     An upsert that increments and returns the row: concurrent submissions for the same agency
     and day queue on that row until the first commits, so numbers never repeat; a rolled back
     submission gives its number back."""
-    table = DossierCodeCounter.__table__
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = (
-        insert(table)
-        .values(agency_id=agency_id, day=day, last_value=1)
-        .on_conflict_do_update(
-            index_elements=[table.c.agency_id, table.c.day],
-            set_={"last_value": table.c.last_value + 1},
-        )
-        .returning(table.c.last_value)
-    )
-    return db.session.execute(stmt).scalar_one()
+    return next_counter_value(DossierCodeCounter.__table__, agency_id=agency_id, day=day)
 
 
 def assign_code(dossier: Dossier, moment: datetime) -> str:

@@ -12,11 +12,11 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.dialects import postgresql, sqlite
 
 from backend.accounts.models import User
 from backend.core import audit
 from backend.core.clock import VN_TZ, utcnow
+from backend.core.db import next_counter_value
 from backend.core.errors import AppError, Conflict
 from backend.core.i18n import register_messages
 from backend.dossiers import services as dossier_services
@@ -172,17 +172,7 @@ def _next_receipt_number(moment: datetime) -> str:
     """``BL-YYYY-NNNNNNNN`` from a per-year counter, atomically (an upsert that increments and
     returns the row: concurrent settlements queue on it and never share a number)."""
     year = moment.astimezone(VN_TZ).year
-    table = ReceiptCounter.__table__
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    number = db.session.execute(
-        insert(table)
-        .values(year=year, last_value=1)
-        .on_conflict_do_update(
-            index_elements=[table.c.year], set_={"last_value": table.c.last_value + 1}
-        )
-        .returning(table.c.last_value)
-    ).scalar_one()
+    number = next_counter_value(ReceiptCounter.__table__, year=year)
     return f"BL-{year}-{number:08d}"
 
 
