@@ -101,22 +101,8 @@ def search_procedures(filters: dict) -> dict:
         )
         # Best score first; among equals, the shorter (more specific) name.
         order[0:0] = [score.desc(), sa.func.length(name)]
-    page, size = filters["page"], filters["size"]
-    # One statement: the page and, through a window function, the number of matches.
-    rows = db.session.execute(
-        stmt.add_columns(sa.func.count().over().label("total"))
-        .options(contains_eager(ProcedureVersion.procedure), *_LIST_LOAD)
-        .order_by(*order)
-        .limit(size)
-        .offset((page - 1) * size)
-    ).all()
-    if rows:
-        total = rows[0].total
-    elif page == 1:
-        total = 0
-    else:  # past the last page: count separately
-        total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
-    return {"items": [row[0] for row in rows], "page": page, "size": size, "total": total}
+    stmt = stmt.options(contains_eager(ProcedureVersion.procedure), *_LIST_LOAD).order_by(*order)
+    return paginate(db.session, stmt, filters["page"], filters["size"])
 
 
 def get_current_version(code: str) -> ProcedureVersion:

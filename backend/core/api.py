@@ -156,12 +156,26 @@ def page_schema(item_schema: type[Schema], name: str) -> type[Schema]:
 
 
 def paginate(session, stmt, page: int, size: int) -> dict:
-    """Run ``stmt`` for one page and count the whole result."""
+    """One page of ``stmt`` (a select of one entity, ordered) and the number of all matches.
+
+    The total comes from a window function in the same statement; only a page past the end
+    needs a second, counting statement."""
     import sqlalchemy as sa
 
-    total = session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery()))
-    items = session.scalars(stmt.limit(size).offset((page - 1) * size)).all()
-    return {"items": items, "page": page, "size": size, "total": total}
+    rows = session.execute(
+        stmt.add_columns(sa.func.count().over().label("_total"))
+        .limit(size)
+        .offset((page - 1) * size)
+    ).all()
+    if rows:
+        total = rows[0]._total
+    elif page == 1:
+        total = 0
+    else:
+        total = session.scalar(
+            sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())
+        )
+    return {"items": [row[0] for row in rows], "page": page, "size": size, "total": total}
 
 
 class Amount(fields.Decimal):

@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from backend.accounts.models import User
 from backend.catalog.models import Procedure, ProcedureVersion
+from backend.core.api import paginate
 from backend.core.i18n import register_messages, translate
 from backend.dossiers.errors import AttachmentNotFound, DossierNotFound, LookupNotFound
 from backend.dossiers.models import Dossier, DossierAttachment
@@ -55,7 +56,7 @@ def list_for_owner(user: User, filters: dict) -> dict:
     plus one for the agencies (only the columns the list shows are loaded)."""
     version = joinedload(Dossier.procedure_version)
     stmt = (
-        sa.select(Dossier, sa.func.count().over().label("total"))
+        sa.select(Dossier)
         .where(Dossier.owner_id == user.id)
         .options(
             version.load_only(
@@ -72,17 +73,7 @@ def list_for_owner(user: User, filters: dict) -> dict:
     )
     if filters.get("status"):
         stmt = stmt.where(Dossier.status == filters["status"])
-    page, size = filters["page"], filters["size"]
-    rows = db.session.execute(stmt.limit(size).offset((page - 1) * size)).all()
-    if rows:
-        total = rows[0].total
-    elif page == 1:
-        total = 0
-    else:
-        total = db.session.scalar(
-            sa.select(sa.func.count()).select_from(stmt.with_only_columns(Dossier.id).subquery())
-        )
-    return {"items": [row[0] for row in rows], "page": page, "size": size, "total": total}
+    return paginate(db.session, stmt, filters["page"], filters["size"])
 
 
 def timeline(dossier: Dossier) -> list[dict]:
