@@ -49,6 +49,27 @@ def make_config(tmp: Path, **overrides) -> dict:
     return config
 
 
+def scratch_database_url(suffix: str) -> str:
+    """A fresh, empty PostgreSQL database named after the test database (``test`` →
+    ``test_<suffix>``), so runs against different test databases never share one."""
+    base, name = TEST_DATABASE_URL.rsplit("/", 1)
+    scratch = f"{name}_{suffix}"
+    admin = sa.create_engine(TEST_DATABASE_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)'))
+        connection.execute(sa.text(f'CREATE DATABASE "{scratch}"'))
+    admin.dispose()
+    return f"{base}/{scratch}"
+
+
+def drop_scratch_database(url: str) -> None:
+    name = url.rsplit("/", 1)[1]
+    admin = sa.create_engine(TEST_DATABASE_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
 def reset_postgres(url: str) -> None:
     engine = sa.create_engine(url)
     with engine.begin() as connection:

@@ -27,7 +27,7 @@ from backend.core.storage import get_storage
 from backend.core.transaction import after_commit, after_rollback
 from backend.dossiers import states
 from backend.dossiers.errors import DossierInvalid, InvalidTransition, NotEditable
-from backend.dossiers.events import dossier_closed
+from backend.dossiers.events import dossier_closed, step_recorded
 from backend.dossiers.models import (
     Dossier,
     DossierAttachment,
@@ -122,6 +122,7 @@ def record_step(
             **(event_data or {}),
         },
     )
+    step_recorded.send(dossier, entry=entry, actor=actor, event_data=event_data or {})
     return entry
 
 

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from backend import migrate
 from tests.catalog_fixtures import publish
-from tests.conftest import TEST_DATABASE_URL
+from tests.conftest import drop_scratch_database, scratch_database_url
 from tests.dossier_fixtures import PDF
 from tests.factories import PASSWORD
 
@@ -22,16 +22,10 @@ SUBMISSIONS = 20
 @pytest.fixture
 def scratch_url():
     """A database of its own: these submissions really commit, concurrently."""
-    admin = sa.create_engine(TEST_DATABASE_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text("DROP DATABASE IF EXISTS test_concurrency WITH (FORCE)"))
-        connection.execute(sa.text("CREATE DATABASE test_concurrency"))
-    url = TEST_DATABASE_URL.rsplit("/", 1)[0] + "/test_concurrency"
+    url = scratch_database_url("concurrency")
     migrate.upgrade(url)
     yield url
-    with admin.connect() as connection:
-        connection.execute(sa.text("DROP DATABASE IF EXISTS test_concurrency WITH (FORCE)"))
-    admin.dispose()
+    drop_scratch_database(url)
 
 
 def test_concurrent_submissions_get_distinct_consecutive_codes(make_app, scratch_url):

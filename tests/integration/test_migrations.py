@@ -10,7 +10,7 @@ from alembic.script import ScriptDirectory
 
 from backend import migrate
 from backend.models import metadata
-from tests.conftest import TEST_DATABASE_URL
+from tests.conftest import TEST_DATABASE_URL, drop_scratch_database, scratch_database_url
 
 
 def drift(url: str) -> list:
@@ -25,15 +25,9 @@ def drift(url: str) -> list:
 @pytest.fixture
 def scratch_postgres():
     """A database of its own, so going down and up does not disturb the other tests."""
-    admin = sa.create_engine(TEST_DATABASE_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text("DROP DATABASE IF EXISTS test_migrations"))
-        connection.execute(sa.text("CREATE DATABASE test_migrations"))
-    url = TEST_DATABASE_URL.rsplit("/", 1)[0] + "/test_migrations"
+    url = scratch_database_url("migrations")
     yield url
-    with admin.connect() as connection:
-        connection.execute(sa.text("DROP DATABASE IF EXISTS test_migrations WITH (FORCE)"))
-    admin.dispose()
+    drop_scratch_database(url)
 
 
 def test_postgres_upgrade_downgrade_upgrade_without_drift(scratch_postgres):
