@@ -213,7 +213,7 @@ def init_dev_keys(agencies: Iterable[tuple[str, str]], config=None) -> list[str]
     config = config or current_app.config
     folder = keys_dir(config)
     passphrase = _passphrase(config)
-    created = []
+    created = [] if (folder / ROOT_CA_FILE).exists() else [ROOT_CA_FILE]
     _ensure_root(folder, passphrase)
     if _issue_p12(folder, TSA_FILE, "DVC Dev TSA - DEV ONLY", "DVC", passphrase, tsa=True):
         created.append(TSA_FILE)
