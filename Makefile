@@ -43,6 +43,7 @@ migrate: $(VENV)/.runtime-installed
 
 seed: migrate
 	$(FLASK) seed demo
+	$(FLASK) keys init
 
 run: $(VENV)/.runtime-installed frontend seed
 	@echo "Serving on http://$(HOST):$(PORT)  (API /api/v1, docs /api/docs)"

@@ -116,10 +116,9 @@ def sign_pdf(pdf: bytes, *, signer, signer_name: str, agency_name: str, config=N
         name=signer_name,
     )
     style = TextStampStyle(
-        stamp_text=("Ký bởi: %(signer)s\nCơ quan: %(agency)s\nThời gian: %(ts)s"),
-        timestamp_format="%d/%m/%Y %H:%M:%S %z",
+        stamp_text="Ký bởi: %(signer)s\nCơ quan: %(agency)s\nThời gian: %(when)s",
         text_box_style=TextBoxStyle(
-            font=_font_factory_class()(stamp_font(config), font_size=7), leading=9
+            font=_font_factory_class()(stamp_font(config), font_size=7), leading=10
         ),
         border_width=1,
     )
@@ -134,7 +133,12 @@ def sign_pdf(pdf: bytes, *, signer, signer_name: str, agency_name: str, config=N
     pdf_signer.sign_pdf(
         writer,
         output=output,
-        appearance_text_params={"signer": signer_name, "agency": agency_name},
+        appearance_text_params={
+            "signer": signer_name,
+            "agency": agency_name,
+            # Vietnam time (the CMS signing time itself is UTC, ISO 8601).
+            "when": datetime.now(VN_TZ).strftime("%d/%m/%Y %H:%M:%S +07:00"),
+        },
     )
     return output.getvalue()
 
