@@ -40,6 +40,10 @@ register_messages(
             "vi": "Chỉ văn bản phát hành lỗi mới được phát hành lại.",
             "en": "Only a document whose issuance failed can be retried.",
         },
+        "results.not-issued.detail": {
+            "vi": "Văn bản chưa được phát hành xong nên chưa thể thu hồi.",
+            "en": "The document has not been issued yet, so it cannot be revoked.",
+        },
         "results.not-a-pdf": {
             "vi": "Tệp tải lên không phải là PDF.",
             "en": "The uploaded file is not a PDF.",

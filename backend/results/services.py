@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
-from datetime import date, datetime
+from datetime import date
 
 import sqlalchemy as sa
 from flask import current_app
@@ -491,7 +491,11 @@ def produce(document_id: int) -> IssuedDocument | None:
     dossier = db.session.get(Dossier, document.dossier_id)
     agency = db.session.get(Agency, document.agency_id)
     document.attempts += 1
-    pdf = rendering.render_pdf(document.template, render_context(document, dossier))
+    pdf = rendering.render_pdf(
+        document.template,
+        render_context(document, dossier),
+        variant=current_app.config.get("RESULTS_PDF_VARIANT", rendering.DEFAULT_VARIANT),
+    )
     signer = keys.signer_for(agency.code, agency.name_vi)
     signed = signing.sign_pdf(
         pdf, signer=signer.signer, signer_name=signer.name, agency_name=agency.name_vi
@@ -667,6 +671,3 @@ def _by_sha256(digest: str) -> IssuedDocument | None:
 
     return get_by_sha256(digest)
 
-
-def issued_on(document: IssuedDocument) -> datetime:
-    return document.issued_at
