@@ -4,6 +4,8 @@ accept → receipt and appointment slip (Mẫu 01), request_supplement → suppl
 
 from __future__ import annotations
 
+import uuid
+
 import sqlalchemy as sa
 
 from backend.dossiers.events import step_recorded
@@ -47,7 +49,7 @@ def order_forms(dossier, *, entry, actor, event_data, **_):
         receipt = db.session.scalar(
             sa.select(Receipt)
             .join(Payment, Payment.id == Receipt.payment_id)
-            .where(Payment.uuid == sa.literal(event_data["payment"]).cast(sa.Uuid))
+            .where(Payment.uuid == uuid.UUID(str(event_data["payment"])))
         )
         if receipt is not None:
             services.order_form(

@@ -670,4 +670,3 @@ def _by_sha256(digest: str) -> IssuedDocument | None:
     from backend.results.queries import get_by_sha256
 
     return get_by_sha256(digest)
-
