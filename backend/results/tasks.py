@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 
+from celery.signals import worker_process_init
+
 from backend.core.transaction import task_transaction
 from backend.extensions import celery
 
@@ -11,6 +13,18 @@ log = logging.getLogger(__name__)
 
 #: Retries after the first attempt, and the delay before the n-th retry (seconds).
 MAX_RETRIES = 5
+
+
+@worker_process_init.connect
+def warm_up(**_kwargs) -> None:
+    """Import WeasyPrint and render once in each worker process: the import takes seconds and
+    the first render is several times slower than the next ones (STACK.md trap 5)."""
+    from backend.results import rendering
+
+    try:
+        rendering.warm_up()
+    except Exception:  # a broken renderer shows up on the first task, with its retries
+        log.exception("results warm-up failed")
 
 
 def backoff(retries: int) -> int:
