@@ -156,6 +156,7 @@ def load_config(overrides: dict | None = None, environ: dict | None = None) -> d
         "RESULTS_PKCS11_TOKEN": env.get("RESULTS_PKCS11_TOKEN") or None,
         "RESULTS_PKCS11_PIN": env.get("RESULTS_PKCS11_PIN") or None,
         "RESULTS_PKCS11_KEY_LABEL": env.get("RESULTS_PKCS11_KEY_LABEL") or None,
+        "RESULTS_PKCS11_RAW_MECHANISM": _bool(env.get("RESULTS_PKCS11_RAW_MECHANISM")),
         "RESULTS_TSA_URL": env.get("RESULTS_TSA_URL") or None,
         "RESULTS_TSA_TIMEOUT": _int(env, "RESULTS_TSA_TIMEOUT", 10),
         "RESULTS_PDF_VARIANT": env.get("RESULTS_PDF_VARIANT", "pdf/a-2a"),

@@ -2,9 +2,10 @@
 # System packages the test suite needs: Pango and HarfBuzz for WeasyPrint, Noto fonts with
 # every Vietnamese letter, poppler-utils for PDF checks. On Debian/Ubuntu as root, missing
 # ones are installed; anywhere else this stops with the exact list of what is missing.
-# libzbar0: the results tests decode the QR codes printed on issued documents.
+# libzbar0: the results tests decode the QR codes printed on issued documents; softhsm2: they
+# sign with a key on a PKCS#11 token (skipped where SoftHSM2 is missing).
 set -euo pipefail
-packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-core poppler-utils libzbar0)
+packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-core poppler-utils libzbar0 softhsm2)
 
 if command -v dpkg-query >/dev/null 2>&1; then
   missing=()

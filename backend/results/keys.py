@@ -7,7 +7,8 @@ Two key sources (``RESULTS_SIGNING_BACKEND``):
 * ``pkcs11``: a hardware token or HSM through pyHanko's PKCS#11 support (``pip install
   pyhanko[pkcs11]``): ``RESULTS_PKCS11_MODULE`` (the vendor's ``.so``), ``RESULTS_PKCS11_TOKEN``
   (token label), ``RESULTS_PKCS11_PIN``, and the key label ``RESULTS_PKCS11_KEY_LABEL``, where
-  ``{agency}`` is replaced by the agency code.
+  ``{agency}`` is replaced by the agency code; ``RESULTS_PKCS11_RAW_MECHANISM`` for tokens that
+  only sign digests (raw ECDSA / RSA PKCS#1).
 
 Verifiers trust the PEM certificates in ``RESULTS_TRUST_ROOTS`` (default
 ``<RESULTS_KEYS_DIR>/root-ca.pem``).
@@ -311,7 +312,13 @@ def _pkcs11_signer(agency_code: str, config):
         user_pin=config.get("RESULTS_PKCS11_PIN") or None,
     )
     label = config["RESULTS_PKCS11_KEY_LABEL"].format(agency=agency_code)
-    return pkcs11.PKCS11Signer(session, key_label=label, cert_label=label)
+    return pkcs11.PKCS11Signer(
+        session,
+        key_label=label,
+        cert_label=label,
+        # Many tokens (SoftHSM2 among them) only sign a digest (CKM_ECDSA): hash here.
+        use_raw_mechanism=bool(config.get("RESULTS_PKCS11_RAW_MECHANISM")),
+    )
 
 
 def tsa_material(config=None):
