@@ -24,7 +24,15 @@ def order_forms(dossier, *, entry, actor, event_data, **_):
     """Order the form a step produces (it is rendered and signed after commit)."""
     officer = actor if actor is not None and actor.kind == "officer" else None
     if entry.action == "accept":
-        services.order_form(dossier, KIND_RECEIPT_SLIP, officer=officer)
+        # One slip per reception (a supplement asked at the desk leads to a second one).
+        received = dossier.received_at.strftime("%Y%m%d%H%M%S")
+        services.order_form(
+            dossier,
+            KIND_RECEIPT_SLIP,
+            officer=officer,
+            suffix=f":{received}",
+            number=dossier.code,
+        )
     elif entry.action == "request_supplement":
         round_number = event_data.get("round")
         services.order_form(
