@@ -9,6 +9,7 @@ import pytest
 
 from backend.catalog.seed_data import PROCEDURES
 from backend.core.clock import VN_TZ
+from backend.results import context as document_context
 from backend.results import rendering, services
 
 NAME = "Nguyễn Thị Ánh Tuyết"
@@ -40,8 +41,8 @@ def context_for(procedure: dict) -> dict:
         title=procedure["result"]["name_vi"],
         number="125",
         symbol=procedure["result"]["type_code"],
-        f=services.form_values(definition, data),
-        sections=services.form_sections(definition, data),
+        f=document_context.form_values(definition, data),
+        sections=document_context.form_sections(definition, data),
         decision="approved",
         signer={"title": "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH", "name": "Đặng Hữu Lộc"},
     )
@@ -111,7 +112,7 @@ def form_context(kind: str) -> dict:
             "number": "BL-2026-00000042",
             "payer_name": NAME,
             "amount": 150000,
-            "amount_words": services.amount_in_words(150000),
+            "amount_words": document_context.amount_in_words(150000),
             "purpose": "Phí, lệ phí giải quyết thủ tục hành chính",
             "method": "Thanh toán trực tuyến (VNPay)",
             "transaction_no": "14123456",
@@ -151,7 +152,7 @@ def test_each_desk_form_renders_with_vietnamese_text(kind, expected):
     ],
 )
 def test_amounts_in_words(amount, words):
-    assert services.amount_in_words(amount) == words
+    assert document_context.amount_in_words(amount) == words
 
 
 def test_the_pdf_is_pdf_a_and_tagged():
