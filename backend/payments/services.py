@@ -267,25 +267,14 @@ def _release(claimed, *, settled_by: str) -> None:
     submission); the ORM transition for a payment the officers requested."""
     now = utcnow()
     step = {"payment": str(claimed.uuid), "amount": claimed.amount}
-    released = None
+    released = dossier = None
     if claimed.purpose == "submission":
         params = {"p_id": claimed.dossier_id, "p_amount": claimed.amount, "p_now": now}
         released = db.session.connection().execute(_RELEASE_SUBMITTED, params).first()
-    if released is not None:
-        payer_name = released.applicant_name
-        # Listeners of the step (notifications) get the mapped dossier; without listeners
-        # the returned row is all the step needs.
-        subject = db.session.get(Dossier, released.id) if step_recorded.receivers else released
-        dossier_services.record_step(subject, "pay", actor=None, role="system", event_data=step)
-    else:
+    if released is None:
         dossier = db.session.get(Dossier, claimed.dossier_id)
-        payer_name = dossier.applicant_name
-        owed = dossier.amount_due == claimed.amount
-        if owed and dossier.status == DossierStatus.PAYMENT_REQUESTED:
-            dossier.amount_due = 0
-            dossier_services.transition(
-                dossier, "payment_settled", actor=None, role="system", event_data=step
-            )
+    # The receipt exists before the step is recorded: listeners of the step (the fee
+    # e-receipt document) read it.
     db.session.connection().execute(
         _INSERT_RECEIPT,
         {
@@ -293,10 +282,20 @@ def _release(claimed, *, settled_by: str) -> None:
             "payment_id": claimed.id,
             "dossier_id": claimed.dossier_id,
             "amount": claimed.amount,
-            "payer_name": payer_name,
+            "payer_name": (released or dossier).applicant_name,
             "issued_at": now,
         },
     )
+    if released is not None:
+        # Listeners of the step get the mapped dossier; without listeners the returned row
+        # is all the step needs.
+        subject = db.session.get(Dossier, released.id) if step_recorded.receivers else released
+        dossier_services.record_step(subject, "pay", actor=None, role="system", event_data=step)
+    elif dossier.amount_due == claimed.amount and dossier.status == DossierStatus.PAYMENT_REQUESTED:
+        dossier.amount_due = 0
+        dossier_services.transition(
+            dossier, "payment_settled", actor=None, role="system", event_data=step
+        )
     audit.record(
         "payments.succeeded",
         subject=claimed.txn_ref,
