@@ -43,6 +43,14 @@ def get_for_holder_or_404(document_id, user: User) -> IssuedDocument:
     return document
 
 
+def get_reusable_for_holder_or_404(document_id, user: User) -> IssuedDocument:
+    """A document of the holder that may stand in for an upload: a revoked one may not."""
+    document = get_for_holder_or_404(document_id, user)
+    if document.status != STATUS_VALID:
+        raise DocumentNotFound()
+    return document
+
+
 def get_for_officer_or_404(document_id, officer: User) -> IssuedDocument:
     """A stored document of a dossier the officer's agency handles (admins: any)."""
     from backend.dossiers.models import Dossier

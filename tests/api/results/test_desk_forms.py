@@ -11,6 +11,8 @@ from backend.core import clock
 from backend.core.clock import VN_TZ
 from tests.api.dossiers.test_backoffice import Desk, to_processing
 from tests.api.results.test_issuance import approved, download, pdf_text
+from tests.factories import OfficerFactory
+from tests.helpers import bearer
 from tests.payment_fixtures import FEE, dossier_awaiting_payment, ipn_params, start
 
 
@@ -116,3 +118,15 @@ def test_an_issued_result_is_reused_in_a_later_dossier(client, desk):
 
     assert reused.status_code == 201, reused.json
     assert reused.json["reused"] is True and reused.json["sha256"] == result["sha256"]
+
+    admin = bearer(client, OfficerFactory(roles=["admin"]).email)
+    client.post(
+        f"/api/v1/admin/documents/{result['id']}/revoke", json={"reason": "Sai"}, headers=admin
+    )
+    again = client.post(
+        f"/api/v1/dossiers/{later}/attachments/reuse",
+        json={"component_code": "GCS", "document_id": result["id"]},
+        headers=desk.citizen_headers,
+    )
+    # A revoked document no longer stands in for an upload.
+    assert again.status_code == 404 and again.json["code"] == "results.document-not-found"
