@@ -75,6 +75,7 @@ def _register_namespaces(api) -> None:
         refunds_ns,
     )
     from backend.results.api import documents_ns
+    from backend.statistics.api import dossier_rating_ns, statistics_ns
 
     routes = (
         (auth_ns, "/auth"),
@@ -92,6 +93,8 @@ def _register_namespaces(api) -> None:
         (dossier_payments_ns, "/dossiers"),
         (payments_admin_ns, "/admin"),
         (refunds_ns, "/backoffice"),
+        (statistics_ns, "/statistics"),
+        (dossier_rating_ns, "/dossiers"),
     )
     registered = {ns.name for ns in api.namespaces}
     for namespace, path in routes:

@@ -141,6 +141,8 @@ def load_config(overrides: dict | None = None, environ: dict | None = None) -> d
         "UPLOAD_MAX_DOSSIER_MB": _int(env, "UPLOAD_MAX_DOSSIER_MB", 50),
         "UPLOAD_MAX_FILES": _int(env, "UPLOAD_MAX_FILES", 20),
         "DRAFT_RETENTION_DAYS": _int(env, "DRAFT_RETENTION_DAYS", 30),
+        # Statistics: days during which a citizen may change the satisfaction rating given.
+        "SATISFACTION_EDIT_DAYS": _int(env, "SATISFACTION_EDIT_DAYS", 7),
     }
     if overrides:
         cfg.update(overrides)

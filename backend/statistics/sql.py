@@ -1,0 +1,57 @@
+"""Portable SQL pieces for the reports (PostgreSQL and the embedded SQLite default)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
+
+
+class vn_date(FunctionElement):
+    """The calendar date of a UTC timestamp in Vietnam (Asia/Ho_Chi_Minh, UTC+7, no DST)."""
+
+    type = sa.Date()
+    name = "vn_date"
+    inherit_cache = True
+
+
+@compiles(vn_date, "postgresql")
+def _vn_date_pg(element, compiler, **kw):
+    (arg,) = list(element.clauses)
+    return f"CAST(timezone('Asia/Ho_Chi_Minh', {compiler.process(arg, **kw)}) AS DATE)"
+
+
+@compiles(vn_date)
+def _vn_date_sqlite(element, compiler, **kw):
+    (arg,) = list(element.clauses)
+    return f"date({compiler.process(arg, **kw)}, '+7 hours')"
+
+
+class seconds_between(FunctionElement):
+    """``later - earlier`` in seconds (a float), NULL when either is NULL."""
+
+    type = sa.Float()
+    name = "seconds_between"
+    inherit_cache = True
+
+
+@compiles(seconds_between, "postgresql")
+def _seconds_pg(element, compiler, **kw):
+    later, earlier = (compiler.process(c, **kw) for c in element.clauses)
+    return f"EXTRACT(EPOCH FROM ({later} - {earlier}))"
+
+
+@compiles(seconds_between)
+def _seconds_sqlite(element, compiler, **kw):
+    later, earlier = (compiler.process(c, **kw) for c in element.clauses)
+    return f"((julianday({later}) - julianday({earlier})) * 86400.0)"
+
+
+def count_if(condition) -> sa.ColumnElement:
+    """``count(*) FILTER (WHERE condition)``."""
+    return sa.func.count().filter(condition)
+
+
+def sum_if(value, condition) -> sa.ColumnElement:
+    """``sum(value) FILTER (WHERE condition)``."""
+    return sa.func.sum(value).filter(condition)
