@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, make_response
 from flask_restx import Namespace, Resource
 
 from backend.accounts.auth import current_user, login_required
@@ -72,7 +72,7 @@ class DossierRating(Resource):
         dossier = dossier_queries.get_for_owner_or_404(dossier_id, user)
         rating, created = services.rate(dossier, actor=user, data=data)
         body = RatingSchema().dump(_rating_view(rating))
-        return body, 201 if created else 200
+        return make_response(body, 201 if created else 200)
 
 
 def province_wide(officer: User) -> bool:
