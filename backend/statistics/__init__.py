@@ -9,3 +9,5 @@ compares both on the same fixtures.
 import logging
 
 logger = logging.getLogger(__name__)
+
+from backend.statistics import facts  # noqa: E402,F401  (keeps dossier_facts current on flush)

@@ -1,5 +1,9 @@
 """The read side of statistics: one grouped aggregation over the dossiers of a period.
 
+It reads the narrow ``dossier_facts`` projection (:mod:`backend.statistics.facts`: one row per
+submitted dossier, recomputed by SQL from the dossier and its attachments, supplement rounds,
+payments and issued documents whenever a flush writes them) joined with the ratings.
+
 Definitions (DOMAIN.md §3.4 and §7; README "Statistics" repeats them for users):
 
 * The period is a range of Vietnam calendar days ``[first, last]``: ``start`` is ``first``
@@ -40,20 +44,20 @@ from backend.dossiers.models import (
     CHANNEL_ONLINE,
     CHANNEL_POSTAL,
     Dossier,
-    DossierAttachment,
-    SupplementRequest,
 )
 from backend.dossiers.states import DossierStatus
 from backend.extensions import db
-from backend.payments.models import Payment
-from backend.results.models import IssuedDocument
 from backend.statistics import sources
-from backend.statistics.models import DISSATISFIED, SATISFIED, VERY_SATISFIED, SatisfactionRating
-from backend.statistics.sql import count_if, seconds_between, sum_if, vn_date
+from backend.statistics.models import (
+    CRITERIA,
+    DISSATISFIED,
+    SATISFIED,
+    VERY_SATISFIED,
+    DossierFacts,
+)
+from backend.statistics.sql import count_if, sum_if
 
 S = DossierStatus
-#: Payment states that mean the dossier was paid online (refunds do not undo the payment).
-PAID = ("succeeded", "partially_refunded", "refunded")
 
 
 @dataclass(frozen=True)
@@ -139,92 +143,33 @@ COUNTERS = (
 
 
 class _Frame:
-    """The joined dossier rows of a period and the named conditions every counter uses."""
+    """The facts of a period's dossiers and the named conditions every counter uses."""
 
-    def __init__(self, period: Period, reference: datetime, found: sources.Sources):
-        d = Dossier
+    def __init__(self, period: Period, reference: datetime):
+        f = DossierFacts.__table__.c
         start = sa.literal(period.start, UTCDateTime())
         end = sa.literal(period.end, UTCDateTime())
         ref = sa.literal(reference, UTCDateTime())
-        att = (
-            sa.select(
-                DossierAttachment.dossier_id.label("dossier_id"),
-                sa.func.max(sa.case((DossierAttachment.reused, 1), else_=0)).label("reused"),
-                sa.func.max(
-                    sa.case((DossierAttachment.issued_document_id.is_not(None), 1), else_=0)
-                ).label("from_store"),
-            )
-            .group_by(DossierAttachment.dossier_id)
-            .subquery("att")
-        )
-        sup = (
-            sa.select(
-                SupplementRequest.dossier_id.label("dossier_id"),
-                sa.func.max(SupplementRequest.round).label("rounds"),
-                sa.func.sum(
-                    seconds_between(SupplementRequest.accepted_at, SupplementRequest.requested_at)
-                ).label("paused"),
-            )
-            .group_by(SupplementRequest.dossier_id)
-            .subquery("sup")
-        )
-        paid = (
-            sa.select(Payment.dossier_id.label("dossier_id"))
-            .where(Payment.status.in_(PAID))
-            .group_by(Payment.dossier_id)
-            .subquery("paid")
-        )
-        docs = (
-            sa.select(IssuedDocument.dossier_id.label("dossier_id"))
-            .where(IssuedDocument.dossier_id.is_not(None))
-            .group_by(IssuedDocument.dossier_id)
-            .subquery("docs")
-        )
-        self.rating = rating = SatisfactionRating.__table__.alias("rating")
-        self.froms = (
-            sa.outerjoin(d.__table__, att, att.c.dossier_id == d.id)
-            .outerjoin(sup, sup.c.dossier_id == d.id)
-            .outerjoin(paid, paid.c.dossier_id == d.id)
-            .outerjoin(docs, docs.c.dossier_id == d.id)
-            .outerjoin(rating, rating.c.dossier_id == d.id)
-        )
-        finish = sa.func.coalesce(d.finished_at, d.closed_at)
-        statistics_due = sa.func.coalesce(d.original_due_at, d.due_at)
-        multi = sa.func.coalesce(sup.c.rounds, 0) > 1
-        finish_day, due_day = vn_date(finish), vn_date(statistics_due)
+        self.froms = DossierFacts.__table__
+        finish = f.finished_at
         c: dict = {}
-        c["in_scope"] = sa.and_(
-            d.submitted_at.is_not(None),
-            d.submitted_at < end,
-            sa.or_(finish.is_(None), finish >= start),
-        )
-        c["new"] = d.submitted_at >= start
-        c["carried"] = d.submitted_at < start
+        c["in_scope"] = sa.and_(f.submitted_at < end, sa.or_(finish.is_(None), finish >= start))
+        c["new"] = f.submitted_at >= start
+        c["carried"] = f.submitted_at < start
         c["finished_in"] = sa.and_(finish.is_not(None), finish < end)
         c["open_at_end"] = sa.or_(finish.is_(None), finish >= end)
-        c["multi"] = multi
-        c["classed"] = sa.and_(c["finished_in"], d.due_at.is_not(None))
-        c["early"] = sa.and_(c["classed"], sa.not_(multi), finish_day < due_day)
-        c["on_time"] = sa.and_(c["classed"], sa.not_(multi), finish_day == due_day)
-        c["late"] = sa.and_(c["classed"], sa.or_(multi, finish_day > due_day))
-        c["late_by_supplements"] = sa.and_(c["classed"], multi, finish_day <= due_day)
-        c["waiting"] = sa.and_(finish.is_(None), d.status == S.SUPPLEMENT_REQUESTED)
-        open_classed = sa.and_(c["open_at_end"], d.due_at.is_not(None))
-        c["open_within"] = sa.and_(open_classed, sa.or_(c["waiting"], d.due_at >= ref))
-        c["open_overdue"] = sa.and_(open_classed, sa.not_(c["waiting"]), d.due_at < ref)
-        c["resolved"] = sa.and_(c["finished_in"], d.finished_at.is_not(None))
-        c["timed"] = sa.and_(c["resolved"], d.received_at.is_not(None))
-        c["has_attachment"] = att.c.dossier_id.is_not(None)
-        c["has_document"] = docs.c.dossier_id.is_not(None)
-        c["reused"] = att.c.reused == 1
-        c["from_store"] = att.c.from_store == 1
-        c["paid_online"] = paid.c.dossier_id.is_not(None)
-        c["rated"] = sa.and_(c["finished_in"], rating.c.id.is_not(None))
-        self.processing_seconds = seconds_between(d.finished_at, d.received_at) - sa.func.coalesce(
-            sup.c.paused, 0
-        )
-        self.finish = finish
-        self.found = found
+        for name in ("early", "on_time", "late"):
+            c[name] = sa.and_(c["finished_in"], f.finish_class == name)
+        c["late_by_supplements"] = sa.and_(c["finished_in"], f.late_by_supplements)
+        c["waiting"] = sa.and_(finish.is_(None), f.status == S.SUPPLEMENT_REQUESTED)
+        open_classed = sa.and_(c["open_at_end"], f.due_at.is_not(None))
+        c["open_within"] = sa.and_(open_classed, sa.or_(c["waiting"], f.due_at >= ref))
+        c["open_overdue"] = sa.and_(open_classed, sa.not_(c["waiting"]), f.due_at < ref)
+        c["awaiting_reception"] = sa.and_(c["open_at_end"], f.due_at.is_(None), finish.is_(None))
+        c["resolved"] = sa.and_(c["finished_in"], f.resolved)
+        c["timed"] = sa.and_(c["resolved"], f.processing_seconds.is_not(None))
+        c["rated"] = sa.and_(c["finished_in"], f.rating_overall.is_not(None))
+        self.f = f
         self.c = c
 
     def timeliness_class(self) -> sa.ColumnElement:
@@ -242,15 +187,14 @@ class _Frame:
 
 def _grouped_statement(period: Period, agency_id: int | None, reference: datetime, found):
     """The one aggregation: counters per (procedure version, competent agency)."""
-    d = Dossier
-    frame = _Frame(period, reference, found)
-    c, rating = frame.c, frame.rating
+    frame = _Frame(period, reference)
+    f, c = frame.f, frame.c
     new, finished_in, resolved = c["new"], c["finished_in"], c["resolved"]
     columns = [
         count_if(new),
-        count_if(sa.and_(new, d.channel == CHANNEL_COUNTER)),
-        count_if(sa.and_(new, d.channel == CHANNEL_ONLINE)),
-        count_if(sa.and_(new, d.channel == CHANNEL_POSTAL)),
+        count_if(sa.and_(new, f.channel == CHANNEL_COUNTER)),
+        count_if(sa.and_(new, f.channel == CHANNEL_ONLINE)),
+        count_if(sa.and_(new, f.channel == CHANNEL_POSTAL)),
         count_if(c["carried"]),
         sa.func.count(),
         count_if(c["early"]),
@@ -259,25 +203,25 @@ def _grouped_statement(period: Period, agency_id: int | None, reference: datetim
         count_if(c["late_by_supplements"]),
         count_if(c["open_within"]),
         count_if(c["open_overdue"]),
-        count_if(sa.and_(c["open_at_end"], d.due_at.is_(None), frame.finish.is_(None))),
+        count_if(c["awaiting_reception"]),
         count_if(resolved),
-        count_if(sa.and_(finished_in, d.status == S.WITHDRAWN)),
-        count_if(sa.and_(finished_in, d.status == S.REFUSED)),
-        count_if(sa.and_(finished_in, d.status == S.STOPPED)),
+        count_if(sa.and_(finished_in, f.status == S.WITHDRAWN)),
+        count_if(sa.and_(finished_in, f.status == S.REFUSED)),
+        count_if(sa.and_(finished_in, f.status == S.STOPPED)),
         count_if(c["waiting"]),
-        count_if(sa.and_(frame.finish.is_(None), d.status == S.PAYMENT_REQUESTED)),
+        count_if(sa.and_(f.finished_at.is_(None), f.status == S.PAYMENT_REQUESTED)),
         count_if(c["timed"]),
-        sum_if(frame.processing_seconds, c["timed"]),
-        count_if(sa.and_(new, c["paid_online"])),
-        count_if(sa.and_(resolved, c["has_document"])),
-        count_if(
-            sa.and_(new, c["has_attachment"], sa.or_(d.finished_at.is_(None), c["has_document"]))
-        ),
-        count_if(sa.and_(new, c["reused"])),
-        count_if(sa.and_(new, sa.or_(c["from_store"], c["has_document"]))),
+        sum_if(f.processing_seconds, c["timed"]),
+        count_if(sa.and_(new, f.paid_online)),
+        count_if(sa.and_(resolved, f.has_document)),
+        count_if(sa.and_(new, f.has_attachment, sa.or_(sa.not_(f.resolved), f.has_document))),
+        count_if(sa.and_(new, f.reused)),
+        count_if(sa.and_(new, sa.or_(f.from_store, f.has_document))),
     ]
     froms = frame.froms
     if found.sync:
+        dossiers = Dossier.__table__
+        froms = froms.join(dossiers, dossiers.c.id == f.dossier_id)
         columns.append(count_if(sa.and_(new, sources.synced_at().is_not(None))))
     else:
         columns.append(sa.literal(None))
@@ -289,31 +233,28 @@ def _grouped_statement(period: Period, agency_id: int | None, reference: datetim
             .group_by(lookups.c.dossier_id)
             .subquery("pop")
         )
-        froms = froms.outerjoin(queried, queried.c.dossier_id == d.id)
+        froms = froms.outerjoin(queried, queried.c.dossier_id == f.dossier_id)
         columns.append(count_if(sa.and_(new, queried.c.dossier_id.is_not(None))))
     else:
         columns.append(sa.literal(None))
     rated = c["rated"]
     columns += [
         count_if(rated),
-        count_if(sa.and_(rated, rating.c.overall == VERY_SATISFIED)),
-        count_if(sa.and_(rated, rating.c.overall == SATISFIED)),
-        count_if(sa.and_(rated, rating.c.overall == DISSATISFIED)),
+        count_if(sa.and_(rated, f.rating_overall == VERY_SATISFIED)),
+        count_if(sa.and_(rated, f.rating_overall == SATISFIED)),
+        count_if(sa.and_(rated, f.rating_overall == DISSATISFIED)),
     ]
-    columns += [
-        sum_if(rating.c[name], rated)
-        for name in ("timeliness", "contacts", "agencies", "attitude", "ease", "overall")
-    ]
+    columns += [sum_if(f[f"rating_{name}"], rated) for name in CRITERIA]
     stmt = (
-        sa.select(d.procedure_version_id, d.competent_agency_id, *columns)
+        sa.select(f.procedure_version_id, f.competent_agency_id, *columns)
         .select_from(froms)
         .where(c["in_scope"])
     )
     if agency_id is not None:
         stmt = stmt.where(
-            sa.or_(d.receiving_agency_id == agency_id, d.competent_agency_id == agency_id)
+            sa.or_(f.receiving_agency_id == agency_id, f.competent_agency_id == agency_id)
         )
-    return stmt.group_by(d.procedure_version_id, d.competent_agency_id)
+    return stmt.group_by(f.procedure_version_id, f.competent_agency_id)
 
 
 def classify(period: Period, now: datetime | None = None) -> dict[int, str | None]:
@@ -321,9 +262,9 @@ def classify(period: Period, now: datetime | None = None) -> dict[int, str | Non
     expressions the report counts (for checks against ``timeliness()``; never used on a
     whole province)."""
     now = now or utcnow()
-    frame = _Frame(period, min(period.end, now), sources.Sources(False, False))
+    frame = _Frame(period, min(period.end, now))
     rows = db.session.execute(
-        sa.select(Dossier.id, frame.timeliness_class())
+        sa.select(frame.f.dossier_id, frame.timeliness_class())
         .select_from(frame.froms)
         .where(frame.c["in_scope"])
     ).all()
@@ -345,54 +286,39 @@ def count_dossiers(period: Period, agency_id: int | None = None, now: datetime |
     return groups, found
 
 
-def catalogue_counts(agency_id: int | None, period: Period) -> dict:
-    """Procedure-side figures (766 indicators 3.1, 3.2, 3.5) for the procedures in scope:
-    the current versions whose competent or a receiving agency is ``agency_id`` (all when
-    None)."""
+def catalogue_counts(agency_id: int | None, used_procedures: set[int]) -> dict:
+    """Procedure-side figures (766 indicators 3.1, 3.2, 3.5) for the procedures in scope: the
+    current versions whose competent or a receiving agency is ``agency_id`` (all when None).
+    ``used_procedures``: ids of the procedures that received an online dossier in the period
+    (from the grouped counters)."""
     v = ProcedureVersion
-    scoped = sa.select(v.id, v.procedure_id, v.online_level, v.has_fee).join(
+    payable_online = (
+        sa.exists()
+        .where(
+            ProcedureFee.version_id == v.id,
+            ProcedureFee.amount > 0,
+            ProcedureFee.payable == "at_submission",
+        )
+        .label("payable_online")
+    )
+    stmt = sa.select(v.procedure_id, v.online_level, v.has_fee, payable_online).join(
         Procedure, Procedure.current_version_id == v.id
     )
     if agency_id is not None:
         receives = sa.exists().where(
             receiving_table.c.version_id == v.id, receiving_table.c.agency_id == agency_id
         )
-        scoped = scoped.where(sa.or_(v.competent_agency_id == agency_id, receives))
-    scoped = scoped.subquery("scoped")
-    online = scoped.c.online_level.in_([OnlineLevel.FULL, OnlineLevel.PARTIAL])
-    payable_online = sa.exists().where(
-        ProcedureFee.version_id == scoped.c.id,
-        ProcedureFee.amount > 0,
-        ProcedureFee.payable == "at_submission",
-    )
-    # An online service "has dossiers" when any version of the procedure received an online
-    # dossier in the period.
-    start = sa.literal(period.start, UTCDateTime())
-    end = sa.literal(period.end, UTCDateTime())
-    used = sa.exists().where(
-        Dossier.procedure_version_id == ProcedureVersion.id,
-        ProcedureVersion.procedure_id == scoped.c.procedure_id,
-        Dossier.channel == CHANNEL_ONLINE,
-        Dossier.submitted_at >= start,
-        Dossier.submitted_at < end,
-    )
-    if agency_id is not None:
-        used = used.where(
-            sa.or_(
-                Dossier.receiving_agency_id == agency_id, Dossier.competent_agency_id == agency_id
-            )
-        )
-    row = db.session.execute(
-        sa.select(
-            sa.func.count(),
-            count_if(online),
-            count_if(sa.and_(online, used)),
-            count_if(scoped.c.has_fee),
-            count_if(sa.and_(scoped.c.has_fee, payable_online)),
-        ).select_from(scoped)
-    ).one()
-    keys = ("procedures", "online_services", "online_services_used", "fee_procedures")
-    return dict(zip((*keys, "fee_procedures_payable_online"), row, strict=True))
+        stmt = stmt.where(sa.or_(v.competent_agency_id == agency_id, receives))
+    rows = db.session.execute(stmt).all()
+    online = [row for row in rows if row.online_level in (OnlineLevel.FULL, OnlineLevel.PARTIAL)]
+    fees = [row for row in rows if row.has_fee]
+    return {
+        "procedures": len(rows),
+        "online_services": len(online),
+        "online_services_used": sum(1 for row in online if row.procedure_id in used_procedures),
+        "fee_procedures": len(fees),
+        "fee_procedures_payable_online": sum(1 for row in fees if row.payable_online),
+    }
 
 
 def versions_info(version_ids) -> dict[int, dict]:
@@ -403,6 +329,7 @@ def versions_info(version_ids) -> dict[int, dict]:
     rows = db.session.execute(
         sa.select(
             ProcedureVersion.id,
+            ProcedureVersion.procedure_id,
             ProcedureVersion.has_fee,
             Procedure.code,
             sa.func.coalesce(current.name_vi, ProcedureVersion.name_vi),
@@ -413,7 +340,13 @@ def versions_info(version_ids) -> dict[int, dict]:
         .where(ProcedureVersion.id.in_(list(version_ids)))
     ).all()
     return {
-        row[0]: {"has_fee": row[1], "code": row[2], "name_vi": row[3], "name_en": row[4]}
+        row[0]: {
+            "procedure_id": row[1],
+            "has_fee": row[2],
+            "code": row[3],
+            "name_vi": row[4],
+            "name_en": row[5],
+        }
         for row in rows
     }
 

@@ -175,8 +175,8 @@ def build_report(period: Period, agency=None, now: datetime | None = None) -> di
     """The whole report for ``period`` over ``agency`` (an Agency, or None for the province):
     counters, rates, the 766 scorecard, and the same per procedure and per competent agency.
 
-    Three statements: the grouped dossier aggregation, the catalogue counts, and the names
-    of the procedures and agencies that appear."""
+    Four small statements: the grouped aggregation over ``dossier_facts``, the catalogue, and
+    the names of the procedures and agencies that appear."""
     agency_id = agency.id if agency is not None else None
     groups, found = queries.count_dossiers(period, agency_id, now)
     versions = queries.versions_info({version for version, _ in groups})
@@ -204,7 +204,12 @@ def build_report(period: Period, agency=None, now: datetime | None = None) -> di
         keys = by_agency[agency_key]
         c = queries.sum_groups([groups[k] for k in keys], found)
         agency_lines.append(_line(c, fee_received(keys), agencies[agency_key]))
-    catalogue = queries.catalogue_counts(agency_id, period)
+    used = {
+        versions[version]["procedure_id"]
+        for (version, _agency), values in groups.items()
+        if values["received_online"]
+    }
+    catalogue = queries.catalogue_counts(agency_id, used)
     fees = fee_received(list(groups))
     card = scorecard(totals, fees, catalogue)
     scored = [line for line in card if line["score"] is not None]
