@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from flask.cli import AppGroup
 from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm.util import identity_key
 
 from backend.core.db import AppSession
 from backend.dossiers.models import Dossier, DossierAttachment, SupplementRequest
@@ -176,6 +177,14 @@ def rebuild(connection) -> int:
     return connection.scalar(sa.select(sa.func.count()).select_from(FACTS))
 
 
+def _is_draft(session, dossier_id) -> bool:
+    """Whether the session holds ``dossier_id`` as a draft (drafts have no facts); never
+    loads anything."""
+    key = identity_key(Dossier, dossier_id)
+    dossier = session.identity_map.get(key)
+    return dossier is not None and dossier.submitted_at is None
+
+
 @event.listens_for(AppSession, "after_flush")
 def _refresh_touched(session, flush_context) -> None:
     # In after_flush the source rows are written and new/dirty/deleted still list what the
@@ -186,6 +195,7 @@ def _refresh_touched(session, flush_context) -> None:
             ids.add(instance.id)
         elif isinstance(instance, CHILDREN):
             ids.add(instance.dossier_id)
+    ids = {i for i in ids if i is not None and not _is_draft(session, i)}
     if ids:
         refresh(session.connection(), ids)
 

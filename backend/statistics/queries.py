@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 
 from backend.catalog.models import Agency, OnlineLevel, Procedure, ProcedureFee, ProcedureVersion
 from backend.catalog.models import version_receiving_agencies as receiving_table
@@ -325,7 +326,7 @@ def versions_info(version_ids) -> dict[int, dict]:
     """Procedure code, names and fee flag of the given versions (names of the current one)."""
     if not version_ids:
         return {}
-    current = sa.orm.aliased(ProcedureVersion)
+    current = aliased(ProcedureVersion)
     rows = db.session.execute(
         sa.select(
             ProcedureVersion.id,

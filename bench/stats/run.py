@@ -14,6 +14,8 @@ rows bypassed the ORM hook that keeps it current). Then, in-process:
 * the same through ``GET /api/v1/statistics/report?agency=province`` (token check, validation,
   the report, JSON serialisation) and the XLSX export;
 * an agency-year and a province-month report, for scale;
+* the write-path cost of the projection: recomputing one dossier's facts (what every flush
+  that touches a dossier adds);
 * with ``--plans``, EXPLAIN (ANALYZE, BUFFERS) of the grouped statement.
 
     .venv/bin/python -m bench.stats.run [--dossiers 1000000] [--runs 5] [--reuse] [--plans]
@@ -277,6 +279,16 @@ def measure(sa_url: str, runs: int, plans: bool) -> None:
                 timed(lambda: scorecard.build_report(month, None))[0] for _ in range(runs)
             ]
             log(summary("province-month report (this month)", month_runs))
+            from backend.statistics import facts
+
+            sample = db.session.scalars(
+                sa.text("SELECT dossier_id FROM dossier_facts ORDER BY dossier_id DESC LIMIT 200")
+            ).all()
+            refresh_runs = [
+                timed(lambda i=i: facts.refresh(db.session.connection(), [i]))[0] for i in sample
+            ]
+            db.session.rollback()
+            log(summary("write-path cost: recomputing one dossier's facts", refresh_runs))
             if plans:
                 found = queries.sources.detect()
                 stmt = queries._grouped_statement(period, None, min(period.end, utcnow()), found)

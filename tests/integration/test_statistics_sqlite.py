@@ -24,6 +24,8 @@ def test_report_on_sqlite_matches_the_hand_computed_history(make_app, tmp_path):
             march = scorecard.build_report(Period.month(2026, 3), None, NOW)
     finally:
         clock.freeze(None)
+    rebuilt = app.test_cli_runner().invoke(args=["statistics", "rebuild-facts"])
+    assert rebuilt.exit_code == 0 and "dossier_facts: 17 rows" in rebuilt.output
 
     counts = report["counts"]
     assert (counts["in_scope"], counts["received"], counts["carried_over"]) == (15, 14, 1)
