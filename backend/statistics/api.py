@@ -11,7 +11,7 @@ from flask_restx import Namespace, Resource
 from backend.accounts.auth import current_user, login_required
 from backend.accounts.models import User
 from backend.catalog.models import Agency, AgencyLevel
-from backend.core.api import accepts, documents_errors, responds
+from backend.core.api import accepts, documents_errors, openapi_meta, responds
 from backend.dossiers import queries as dossier_queries
 from backend.dossiers.errors import DossierNotFound
 from backend.dossiers.models import Dossier
@@ -61,7 +61,7 @@ class DossierRating(Resource):
     @login_required(kind="citizen")
     @accepts(RatingInputSchema)
     @documents_errors(404, 409)
-    @responds(RatingSchema, status=201, description="Rated (200 when a rating was changed)")
+    @responds(RatingSchema, status=201, description="Rated")
     def post(self, data, dossier_id):
         """Rate my dossier once its result is ready (status 9 or 10).
 
@@ -73,6 +73,10 @@ class DossierRating(Resource):
         rating, created = services.rate(dossier, actor=user, data=data)
         body = RatingSchema().dump(_rating_view(rating))
         return make_response(body, 201 if created else 200)
+
+
+# The second success answer of POST …/rating (a changed rating), for the OpenAPI document.
+openapi_meta(DossierRating.post)["responses"][200] = (RatingSchema(), "Rating changed", None)
 
 
 def province_wide(officer: User) -> bool:
