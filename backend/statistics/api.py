@@ -12,11 +12,12 @@ from backend.accounts.auth import current_user, login_required
 from backend.accounts.models import User
 from backend.catalog.models import Agency, AgencyLevel
 from backend.core.api import accepts, documents_errors, openapi_meta, responds
+from backend.core.clock import VN_TZ, utcnow
 from backend.dossiers import queries as dossier_queries
 from backend.dossiers.errors import DossierNotFound
 from backend.dossiers.models import Dossier
 from backend.extensions import db
-from backend.statistics import export, scorecard, services
+from backend.statistics import export, queries, scorecard, services
 from backend.statistics.errors import AgencyNotFound, ScopeForbidden
 from backend.statistics.schemas import (
     ExportQuerySchema,
@@ -24,6 +25,8 @@ from backend.statistics.schemas import (
     RatingSchema,
     ReportQuerySchema,
     ReportSchema,
+    SeriesQuerySchema,
+    SeriesSchema,
     period_from,
 )
 
@@ -146,3 +149,25 @@ class ReportExport(Resource):
         response.headers["Content-Disposition"] = content_disposition(f"{stem}.{query['format']}")
         response.headers["Cache-Control"] = "private, no-store"
         return response
+
+
+@statistics_ns.route("/series")
+class MonthlySeries(Resource):
+    @login_required(kind="officer")
+    @accepts(SeriesQuerySchema, location="query")
+    @documents_errors(403, 404)
+    @responds(SeriesSchema, description="Twelve monthly points, for charts")
+    def get(self, query):
+        """Month by month over a year: dossiers received (by channel) and finished (early, on
+        time, late) with their ratings — the data of the statistics page's charts."""
+        agency = report_scope(current_user(), query["agency"])
+        year = query["year"] or utcnow().astimezone(VN_TZ).year
+        months = queries.monthly_series(year, agency.id if agency is not None else None)
+        agency_view = None
+        if agency is not None:
+            agency_view = {
+                "code": agency.code,
+                "name_vi": agency.name_vi,
+                "name_en": agency.name_en,
+            }
+        return {"year": year, "agency": agency_view, "months": months}

@@ -56,7 +56,7 @@ from backend.statistics.models import (
     VERY_SATISFIED,
     DossierFacts,
 )
-from backend.statistics.sql import count_if, sum_if
+from backend.statistics.sql import count_if, sum_if, vn_month
 
 S = DossierStatus
 
@@ -375,3 +375,78 @@ def sum_groups(groups, found: sources.Sources) -> dict:
     if not found.population:
         total["received_population"] = None
     return total
+
+
+def monthly_series(year: int, agency_id: int | None) -> list[dict]:
+    """Twelve points for charts: dossiers received per month (by channel), and dossiers
+    finished per month by class, with the ratings given for them. Two grouped statements."""
+    f = DossierFacts.__table__.c
+    period = Period.year(year)
+    start = sa.literal(period.start, UTCDateTime())
+    end = sa.literal(period.end, UTCDateTime())
+    scope = []
+    if agency_id is not None:
+        scope.append(sa.or_(f.receiving_agency_id == agency_id, f.competent_agency_id == agency_id))
+    month = vn_month(f.submitted_at)
+    received = db.session.execute(
+        sa.select(
+            month,
+            sa.func.count(),
+            count_if(f.channel == CHANNEL_COUNTER),
+            count_if(f.channel == CHANNEL_ONLINE),
+            count_if(f.channel == CHANNEL_POSTAL),
+        )
+        .where(f.submitted_at >= start, f.submitted_at < end, *scope)
+        .group_by(month)
+    ).all()
+    month = vn_month(f.finished_at)
+    finished = db.session.execute(
+        sa.select(
+            month,
+            count_if(f.finish_class == "early"),
+            count_if(f.finish_class == "on_time"),
+            count_if(f.finish_class == "late"),
+            count_if(f.rating_overall.is_not(None)),
+            count_if(f.rating_overall == DISSATISFIED),
+        )
+        .where(f.finished_at >= start, f.finished_at < end, *scope)
+        .group_by(month)
+    ).all()
+    points = {
+        m: dict.fromkeys(
+            (
+                "received",
+                "received_counter",
+                "received_online",
+                "received_postal",
+                "early",
+                "on_time",
+                "late",
+                "rated",
+                "rated_dissatisfied",
+            ),
+            0,
+        )
+        for m in range(1, 13)
+    }
+    for m, total, counter, online, postal in received:
+        points[m].update(
+            received=total, received_counter=counter, received_online=online, received_postal=postal
+        )
+    for m, early, on_time, late, rated, dissatisfied in finished:
+        points[m].update(
+            early=early, on_time=on_time, late=late, rated=rated, rated_dissatisfied=dissatisfied
+        )
+    series = []
+    for m in range(1, 13):
+        p = points[m]
+        done = p["early"] + p["on_time"] + p["late"]
+        series.append(
+            {
+                "month": m,
+                **p,
+                "on_time_rate": (p["early"] + p["on_time"]) / done if done else None,
+                "online_rate": p["received_online"] / p["received"] if p["received"] else None,
+            }
+        )
+    return series

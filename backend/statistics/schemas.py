@@ -210,3 +210,37 @@ class ReportSchema(Schema):
     score_max = fields.Float(required=True)
     procedures = fields.List(fields.Nested(ReportLineSchema), required=True)
     agencies = fields.List(fields.Nested(ReportLineSchema), required=True)
+
+
+class SeriesQuerySchema(Schema):
+    year = fields.Integer(
+        load_default=None,
+        validate=validate.Range(min=2000, max=2100),
+        metadata={"description": "Default: this year (Vietnam time)"},
+    )
+    agency = fields.String(
+        load_default=None,
+        validate=CODE,
+        metadata={"description": "Agency code; 'province' for the whole province"},
+    )
+
+
+class SeriesPointSchema(Schema):
+    month = fields.Integer(required=True)
+    received = fields.Integer(required=True)
+    received_counter = fields.Integer(required=True)
+    received_online = fields.Integer(required=True)
+    received_postal = fields.Integer(required=True)
+    early = fields.Integer(required=True)
+    on_time = fields.Integer(required=True)
+    late = fields.Integer(required=True)
+    rated = fields.Integer(required=True)
+    rated_dissatisfied = fields.Integer(required=True)
+    on_time_rate = fields.Float(allow_none=True, metadata={"description": "Of those finished"})
+    online_rate = fields.Float(allow_none=True)
+
+
+class SeriesSchema(Schema):
+    year = fields.Integer(required=True)
+    agency = fields.Nested(ReportAgencySchema, allow_none=True)
+    months = fields.List(fields.Nested(SeriesPointSchema), required=True)

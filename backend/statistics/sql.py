@@ -55,3 +55,24 @@ def count_if(condition) -> sa.ColumnElement:
 def sum_if(value, condition) -> sa.ColumnElement:
     """``sum(value) FILTER (WHERE condition)``."""
     return sa.func.sum(value).filter(condition)
+
+
+class vn_month(FunctionElement):
+    """The month (1–12) of a UTC timestamp in Vietnam."""
+
+    type = sa.Integer()
+    name = "vn_month"
+    inherit_cache = True
+
+
+@compiles(vn_month, "postgresql")
+def _vn_month_pg(element, compiler, **kw):
+    (arg,) = list(element.clauses)
+    local = f"timezone('Asia/Ho_Chi_Minh', {compiler.process(arg, **kw)})"
+    return f"CAST(EXTRACT(MONTH FROM {local}) AS INTEGER)"
+
+
+@compiles(vn_month)
+def _vn_month_sqlite(element, compiler, **kw):
+    (arg,) = list(element.clauses)
+    return f"CAST(strftime('%m', {compiler.process(arg, **kw)}, '+7 hours') AS INTEGER)"

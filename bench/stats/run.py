@@ -279,6 +279,10 @@ def measure(sa_url: str, runs: int, plans: bool) -> None:
                 timed(lambda: scorecard.build_report(month, None))[0] for _ in range(runs)
             ]
             log(summary("province-month report (this month)", month_runs))
+            series_runs = [
+                timed(lambda: queries.monthly_series(year, None))[0] for _ in range(runs)
+            ]
+            log(summary("monthly series of the province (charts)", series_runs))
             from backend.statistics import facts
 
             sample = db.session.scalars(

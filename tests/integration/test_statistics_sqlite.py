@@ -22,6 +22,7 @@ def test_report_on_sqlite_matches_the_hand_computed_history(make_app, tmp_path):
             report = scorecard.build_report(Period.year(2026), history.agency, NOW)
             classes = queries.classify(Period.year(2026), NOW)
             march = scorecard.build_report(Period.month(2026, 3), None, NOW)
+            series = queries.monthly_series(2026, history.agency.id)
     finally:
         clock.freeze(None)
     rebuilt = app.test_cli_runner().invoke(args=["statistics", "rebuild-facts"])
@@ -40,3 +41,4 @@ def test_report_on_sqlite_matches_the_hand_computed_history(make_app, tmp_path):
         ["early"] * 4 + ["on_time"] + ["late"] * 5 + ["open_within"] * 3 + ["open_overdue"]
     )
     assert march["counts"]["received"] == 4  # D1, D2, D3 and the other agency's Y1
+    assert (series[2]["received"], series[2]["late"], series[0]["late"]) == (3, 1, 1)

@@ -336,3 +336,24 @@ def test_connected_sources_are_counted_once_their_table_and_column_exist(client,
     assert card["1.4"]["available"] and card["1.4"]["rate"] == pytest.approx(2 / 14)
     # 3.3 is then the online rate times the sync rate.
     assert card["3.3"]["rate"] == pytest.approx(10 / 14 * 2 / 14)
+
+
+def test_monthly_series_for_the_charts(client, history):
+    response = client.get(
+        "/api/v1/statistics/series",
+        query_string={"year": 2026},
+        headers=officer_headers(client, history.agency),
+    )
+
+    assert response.status_code == 200, response.json
+    months = response.json["months"]
+    assert [point["month"] for point in months] == list(range(1, 13))
+    march, december = months[2], months[11]
+    assert (march["received"], march["received_counter"], march["received_postal"]) == (3, 1, 1)
+    assert (march["early"], march["on_time"], march["late"]) == (1, 1, 1)  # D1, D2, D3
+    assert (march["rated"], march["rated_dissatisfied"]) == (3, 1)
+    assert march["on_time_rate"] == pytest.approx(2 / 3)
+    assert months[0]["late"] == 1 and months[0]["received"] == 0  # D15 finished 05/01
+    assert december["received"] == 5  # D7–D11
+    assert december["on_time_rate"] is None  # nothing finished yet
+    assert sum(point["received"] for point in months) == 14
