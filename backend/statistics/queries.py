@@ -387,7 +387,7 @@ def monthly_series(year: int, agency_id: int | None) -> list[dict]:
     scope = []
     if agency_id is not None:
         scope.append(sa.or_(f.receiving_agency_id == agency_id, f.competent_agency_id == agency_id))
-    month = vn_month(f.submitted_at)
+    month = vn_month(f.submitted_at, year)
     received = db.session.execute(
         sa.select(
             month,
@@ -399,7 +399,7 @@ def monthly_series(year: int, agency_id: int | None) -> list[dict]:
         .where(f.submitted_at >= start, f.submitted_at < end, *scope)
         .group_by(month)
     ).all()
-    month = vn_month(f.finished_at)
+    month = vn_month(f.finished_at, year)
     finished = db.session.execute(
         sa.select(
             month,

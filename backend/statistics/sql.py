@@ -58,18 +58,31 @@ def sum_if(value, condition) -> sa.ColumnElement:
 
 
 class vn_month(FunctionElement):
-    """The month (1–12) of a UTC timestamp in Vietnam."""
+    """The month (1–12) in Vietnam of a UTC timestamp of ``year`` (0 or 13 outside it).
+
+    PostgreSQL: a binary search among the twelve month starts (``width_bucket``), which costs
+    far less per row than converting every timestamp to local time."""
 
     type = sa.Integer()
     name = "vn_month"
-    inherit_cache = True
+    inherit_cache = False
+
+    def __init__(self, column, year: int):
+        self.year = int(year)
+        super().__init__(column)
+
+
+def _month_starts(year: int) -> list[str]:
+    return [
+        f"{year + (m - 1) // 12:04d}-{(m - 1) % 12 + 1:02d}-01 00:00:00+07" for m in range(1, 14)
+    ]
 
 
 @compiles(vn_month, "postgresql")
 def _vn_month_pg(element, compiler, **kw):
     (arg,) = list(element.clauses)
-    local = f"timezone('Asia/Ho_Chi_Minh', {compiler.process(arg, **kw)})"
-    return f"CAST(EXTRACT(MONTH FROM {local}) AS INTEGER)"
+    bounds = ", ".join(f"'{start}'" for start in _month_starts(element.year))
+    return f"width_bucket({compiler.process(arg, **kw)}, ARRAY[{bounds}]::timestamptz[])"
 
 
 @compiles(vn_month)
