@@ -13,7 +13,9 @@ rows bypassed the ORM hook that keeps it current). Then, in-process:
   OS cache are whatever the load left), then ``--runs`` more times ("warm");
 * the same through ``GET /api/v1/statistics/report?agency=province`` (token check, validation,
   the report, JSON serialisation) and the XLSX export;
-* an agency-year and a province-month report, for scale;
+* the same without parallel workers, with the CPU time its PostgreSQL backend used (read from
+  ``/proc``): the work the report needs, whatever else loads the machine;
+* an agency-year and a province-month report, and the monthly series, for scale;
 * the write-path cost of the projection: recomputing one dossier's facts (what every flush
   that touches a dossier adds);
 * with ``--plans``, EXPLAIN (ANALYZE, BUFFERS) of the grouped statement.
@@ -216,6 +218,28 @@ def make_app(sa_url: str, instance: str):
     )
 
 
+def backend_cpu(db, function) -> tuple[float, float]:
+    """(CPU seconds of this session's PostgreSQL backend, wall seconds) for ``function`` run
+    without parallel workers: the work the report needs, whatever else loads the machine.
+    Reads ``/proc/<backend pid>/stat`` (the server runs on this machine)."""
+    pid = db.session.scalar(sa.text("SELECT pg_backend_pid()"))
+    db.session.execute(sa.text("SET max_parallel_workers_per_gather = 0"))
+    ticks = os.sysconf("SC_CLK_TCK")
+
+    def cpu() -> float:
+        with open(f"/proc/{pid}/stat") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / ticks
+
+    function()  # warm
+    before, mark = cpu(), time.perf_counter()
+    function()
+    wall = time.perf_counter() - mark
+    used = cpu() - before
+    db.session.execute(sa.text("RESET max_parallel_workers_per_gather"))
+    return used, wall
+
+
 def timed(function) -> tuple[float, object]:
     mark = time.perf_counter()
     result = function()
@@ -260,6 +284,11 @@ def measure(sa_url: str, runs: int, plans: bool) -> None:
                 f"{counts['early']:,}/{counts['on_time']:,}/{counts['late']:,}, open within/"
                 f"overdue {counts['open_within']:,}/{counts['open_overdue']:,}; score "
                 f"{report['score']:.1f}/{report['score_max']:.1f}"
+            )
+            cpu, wall = backend_cpu(db, lambda: scorecard.build_report(period, None))
+            log(
+                f"province-year report in one PostgreSQL process (no parallel workers): "
+                f"{wall * 1000:.0f} ms wall, {cpu * 1000:.0f} ms of database CPU"
             )
             agency = db.session.scalar(
                 sa.text(
