@@ -117,3 +117,12 @@ def test_export_checks_the_scope_too(client, history):
     assert refused.status_code == 403
     bad = client.get(EXPORT, query_string={"format": "pdf"}, headers=own)
     assert bad.status_code == 422 and "format" in bad.json["errors"]
+
+
+def test_the_series_checks_the_scope_too(client, history):
+    own = officer_headers(client, history.agency)
+    url = "/api/v1/statistics/series"
+    assert client.get(url, query_string={"agency": "province"}, headers=own).status_code == 403
+    mine = client.get(url, query_string={"year": 2026}, headers=own)
+    assert mine.status_code == 200 and mine.json["agency"]["code"] == history.agency.code
+    assert client.get(url).status_code == 401
