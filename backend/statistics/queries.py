@@ -2,7 +2,7 @@
 
 It reads the narrow ``dossier_facts`` projection (:mod:`backend.statistics.facts`: one row per
 submitted dossier, recomputed by SQL from the dossier and its attachments, supplement rounds,
-payments and issued documents whenever a flush writes them) joined with the ratings.
+payments, issued documents and rating whenever a flush writes them).
 
 Definitions (DOMAIN.md §3.4 and §7; README "Statistics" repeats them for users):
 
