@@ -1,7 +1,8 @@
 """The ``dossier_facts`` projection: computed by SQL from the source rows, kept current on flush.
 
-After every flush that wrote a dossier, an attachment, a supplement round, a payment, an
-issued document or a rating, the facts of the dossiers concerned are recomputed with one
+The dossiers whose row, attachments, supplement rounds, payments, issued documents or rating
+a flush wrote are remembered; before the transaction commits (and before a report reads in the
+same transaction, :func:`apply_pending`) their facts are recomputed with one
 ``INSERT … SELECT … ON CONFLICT DO UPDATE`` from the source tables (so they are never
 "incremented" and cannot drift). Writers that bypass the ORM (bulk loads, ``COPY``) call
 :func:`rebuild` or ``flask statistics rebuild-facts`` afterwards.
@@ -11,6 +12,7 @@ The per-dossier rules are those of :func:`backend.dossiers.deadlines.timeliness`
 
 from __future__ import annotations
 
+import functools
 import itertools
 
 import click
@@ -36,7 +38,8 @@ FACTS = DossierFacts.__table__
 
 
 def facts_select(ids=None) -> sa.Select:
-    """The facts of the submitted dossiers (only ``ids`` when given), column for column."""
+    """The facts of the submitted dossiers (only ``ids`` when given: a list or an expanding
+    bind parameter), column for column."""
     d = Dossier
 
     def scoped(stmt, column):
@@ -154,20 +157,22 @@ COLUMNS = [
 ]
 
 
-def refresh(connection, ids) -> None:
-    """Recompute the facts of the dossiers ``ids`` (drafts have none) on ``connection``."""
-    ids = sorted(i for i in ids if i is not None)
-    if not ids:
-        return
-    insert = (postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert)(
-        FACTS
-    )
-    stmt = insert.from_select(COLUMNS, facts_select(ids))
-    stmt = stmt.on_conflict_do_update(
+@functools.cache
+def _upsert(dialect_name: str):
+    """The refresh statement, built once per dialect (its ids are an expanding parameter)."""
+    insert = (postgresql.insert if dialect_name == "postgresql" else sqlite.insert)(FACTS)
+    stmt = insert.from_select(COLUMNS, facts_select(sa.bindparam("ids", expanding=True)))
+    return stmt.on_conflict_do_update(
         index_elements=[FACTS.c.dossier_id],
         set_={name: stmt.excluded[name] for name in COLUMNS[1:]},
     )
-    connection.execute(stmt)
+
+
+def refresh(connection, ids) -> None:
+    """Recompute the facts of the dossiers ``ids`` (drafts have none) on ``connection``."""
+    ids = sorted(i for i in ids if i is not None)
+    if ids:
+        connection.execute(_upsert(connection.dialect.name), {"ids": ids})
 
 
 def rebuild(connection) -> int:
@@ -185,10 +190,14 @@ def _is_draft(session, dossier_id) -> bool:
     return dossier is not None and dossier.submitted_at is None
 
 
+PENDING = "statistics_facts_pending"
+
+
 @event.listens_for(AppSession, "after_flush")
-def _refresh_touched(session, flush_context) -> None:
-    # In after_flush the source rows are written and new/dirty/deleted still list what the
-    # flush wrote; the facts are recomputed on the same connection, in the same transaction.
+def _collect_touched(session, flush_context) -> None:
+    # In after_flush, new/dirty/deleted still list what the flush wrote. The ids wait until
+    # the transaction commits (or a report reads), so a request that flushes a dossier three
+    # times recomputes its facts once.
     ids = set()
     for instance in itertools.chain(session.new, session.dirty, session.deleted):
         if isinstance(instance, Dossier):
@@ -197,7 +206,27 @@ def _refresh_touched(session, flush_context) -> None:
             ids.add(instance.dossier_id)
     ids = {i for i in ids if i is not None and not _is_draft(session, i)}
     if ids:
+        session.info.setdefault(PENDING, set()).update(ids)
+
+
+def apply_pending(session) -> None:
+    """Flush, then recompute the facts of the dossiers written in this transaction so far."""
+    session.flush()
+    ids = session.info.pop(PENDING, None)
+    if ids:
         refresh(session.connection(), ids)
+
+
+@event.listens_for(AppSession, "before_commit")
+def _refresh_before_commit(session) -> None:
+    # before_commit runs before the commit's own final flush: apply_pending flushes first.
+    apply_pending(session)
+
+
+@event.listens_for(AppSession, "after_soft_rollback")
+def _forget_on_rollback(session, previous_transaction) -> None:
+    if not session.in_transaction():
+        session.info.pop(PENDING, None)
 
 
 statistics_cli = AppGroup("statistics", help="Statistics maintenance.")

@@ -48,7 +48,7 @@ from backend.dossiers.models import (
 )
 from backend.dossiers.states import DossierStatus
 from backend.extensions import db
-from backend.statistics import sources
+from backend.statistics import facts, sources
 from backend.statistics.models import (
     CRITERIA,
     DISSATISFIED,
@@ -263,6 +263,7 @@ def classify(period: Period, now: datetime | None = None) -> dict[int, str | Non
     expressions the report counts (for checks against ``timeliness()``; never used on a
     whole province)."""
     now = now or utcnow()
+    facts.apply_pending(db.session)
     frame = _Frame(period, min(period.end, now))
     rows = db.session.execute(
         sa.select(frame.f.dossier_id, frame.timeliness_class())
@@ -278,6 +279,7 @@ def count_dossiers(period: Period, agency_id: int | None = None, now: datetime |
     Returns ``({(version_id, agency_id): {counter: value}}, sources)``."""
     now = now or utcnow()
     reference = min(period.end, now)
+    facts.apply_pending(db.session)
     found = sources.detect()
     rows = db.session.execute(_grouped_statement(period, agency_id, reference, found)).all()
     groups = {}
@@ -380,6 +382,7 @@ def sum_groups(groups, found: sources.Sources) -> dict:
 def monthly_series(year: int, agency_id: int | None) -> list[dict]:
     """Twelve points for charts: dossiers received per month (by channel), and dossiers
     finished per month by class, with the ratings given for them. Two grouped statements."""
+    facts.apply_pending(db.session)
     f = DossierFacts.__table__.c
     period = Period.year(year)
     start = sa.literal(period.start, UTCDateTime())
