@@ -247,9 +247,10 @@ def timed(function) -> tuple[float, object]:
 
 
 def summary(label: str, seconds: list[float]) -> str:
+    digits = 1 if statistics.median(seconds) < 0.01 else 0
     return (
-        f"{label}: median {statistics.median(seconds) * 1000:.0f} ms, "
-        f"min {min(seconds) * 1000:.0f} ms, max {max(seconds) * 1000:.0f} ms "
+        f"{label}: median {statistics.median(seconds) * 1000:.{digits}f} ms, "
+        f"min {min(seconds) * 1000:.{digits}f} ms, max {max(seconds) * 1000:.{digits}f} ms "
         f"({len(seconds)} runs)"
     )
 
