@@ -10,4 +10,4 @@ import logging
 
 logger = logging.getLogger(__name__)
 
-from backend.statistics import facts  # noqa: E402,F401  (keeps dossier_facts current on flush)
+from backend.statistics import facts  # noqa: E402,F401  (keeps dossier_facts current)

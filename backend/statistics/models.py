@@ -63,10 +63,10 @@ class DossierFacts(Base):
     """What the reports read about one submitted dossier, in one narrow row.
 
     A projection of ``dossiers`` and of the rows that hang off it (attachments, supplement
-    rounds, payments, issued documents), recomputed by SQL for the dossiers a flush touched
-    (:mod:`backend.statistics.facts`), so a province-year report scans one narrow table instead
-    of joining five wide ones. ``flask statistics rebuild-facts`` recomputes every row (after
-    bulk loads that bypass the ORM)."""
+    rounds, payments, issued documents, rating), recomputed by SQL before commit for the
+    dossiers a transaction wrote (:mod:`backend.statistics.facts`), so a province-year report
+    scans one narrow table instead of joining six. ``flask statistics rebuild-facts``
+    recomputes every row (after bulk loads that bypass the ORM)."""
 
     __tablename__ = "dossier_facts"
 

@@ -2,7 +2,7 @@
 
 It reads the narrow ``dossier_facts`` projection (:mod:`backend.statistics.facts`: one row per
 submitted dossier, recomputed by SQL from the dossier and its attachments, supplement rounds,
-payments, issued documents and rating whenever a flush writes them).
+payments, issued documents and rating before each commit that wrote them).
 
 Definitions (DOMAIN.md §3.4 and §7; README "Statistics" repeats them for users):
 
