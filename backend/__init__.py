@@ -81,6 +81,7 @@ def _register_namespaces(api) -> None:
         dossier_documents_ns,
         verify_ns,
     )
+    from backend.statistics.api import dossier_rating_ns, statistics_ns
 
     routes = (
         (auth_ns, "/auth"),
@@ -102,6 +103,8 @@ def _register_namespaces(api) -> None:
         (backoffice_documents_ns, "/backoffice"),
         (documents_admin_ns, "/admin"),
         (verify_ns, "/verify"),
+        (statistics_ns, "/statistics"),
+        (dossier_rating_ns, "/dossiers"),
     )
     registered = {ns.name for ns in api.namespaces}
     for namespace, path in routes:

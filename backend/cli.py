@@ -187,3 +187,6 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(keys_cli)
     for group in (db_cli, openapi_cli, seed_cli, officers_cli):
         app.cli.add_command(group)
+    from backend.statistics.facts import statistics_cli
+
+    app.cli.add_command(statistics_cli)

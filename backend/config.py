@@ -162,6 +162,8 @@ def load_config(overrides: dict | None = None, environ: dict | None = None) -> d
         "RESULTS_PDF_VARIANT": env.get("RESULTS_PDF_VARIANT", "pdf/a-2a"),
         "RESULTS_VERIFY_RATE_LIMIT": env.get("RESULTS_VERIFY_RATE_LIMIT", "60 per minute"),
         "RESULTS_VERIFY_MAX_MB": _int(env, "RESULTS_VERIFY_MAX_MB", 20),
+        # Statistics: days during which a citizen may change the satisfaction rating given.
+        "SATISFACTION_EDIT_DAYS": _int(env, "SATISFACTION_EDIT_DAYS", 7),
     }
     if overrides:
         cfg.update(overrides)
