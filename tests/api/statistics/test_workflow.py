@@ -24,7 +24,11 @@ def finish(desk, dossier_id):
     desk.act(dossier_id, "forward", "specialist", to="dept_head")
     desk.act(dossier_id, "forward", "dept_head", to="leader")
     desk.act(dossier_id, "approve", "leader")
-    return desk.act(dossier_id, "issue", "clerk", number="1", symbol="GKS")
+    desk.act(dossier_id, "issue", "clerk", number="1", symbol="GKS")
+    # The signed result is produced after commit (eagerly here): resolved once it is stored.
+    resolved = desk.view(dossier_id, "clerk")
+    assert resolved["status"] == "resolved", resolved
+    return resolved
 
 
 def march(desk):
