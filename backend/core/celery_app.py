@@ -10,6 +10,7 @@ from backend.extensions import celery
 #: Queue names; each worker pool consumes the queues it is started with.
 QUEUE_DEFAULT = "default"
 QUEUE_MAIL = "mail"
+QUEUE_NOTIFICATIONS = "notifications"
 
 
 def init_app(app: Flask) -> None:
@@ -22,7 +23,10 @@ def init_app(app: Flask) -> None:
         result_serializer="json",
         accept_content=["json"],
         task_default_queue=QUEUE_DEFAULT,
-        task_routes={"core.send_mail": {"queue": QUEUE_MAIL}},
+        task_routes={
+            "core.send_mail": {"queue": QUEUE_MAIL},
+            "notifications.*": {"queue": QUEUE_NOTIFICATIONS},
+        },
         task_acks_late=True,
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
@@ -38,8 +42,34 @@ def init_app(app: Flask) -> None:
                 "task": "dossiers.purge_idle_drafts",
                 "schedule": crontab(hour=2, minute=30),
             },
+            # Notifications (times in Asia/Ho_Chi_Minh, the Celery timezone above).
+            "notify-daily-digest": {
+                "task": "notifications.send_daily_digests",
+                "schedule": crontab(hour=7, minute=0),
+            },
+            "notify-due-tomorrow": {
+                "task": "notifications.remind_due_tomorrow",
+                "schedule": crontab(hour=7, minute=30),
+            },
+            "notify-supplement-deadlines": {
+                "task": "notifications.remind_supplements",
+                "schedule": crontab(hour=8, minute=0),
+            },
+            "notify-uncollected-results": {
+                "task": "notifications.remind_uncollected_results",
+                "schedule": crontab(hour=8, minute=30),
+            },
+            "notify-expiring-payments": {
+                "task": "notifications.remind_expiring_payments",
+                "schedule": crontab(minute="*/2"),
+            },
         },
-        include=["backend.core.mail", "backend.dossiers.tasks", "backend.payments.tasks"],
+        include=[
+            "backend.core.mail",
+            "backend.dossiers.tasks",
+            "backend.payments.tasks",
+            "backend.notifications.tasks",
+        ],
     )
 
     app.extensions["celery"] = celery

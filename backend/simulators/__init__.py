@@ -2,7 +2,7 @@
 
 :func:`init_app` mounts them on the application when ``SIMULATORS_ENABLED`` is true and refuses
 to do so in production. Today: the VNPay 2.1.0 gateway (:mod:`backend.simulators.vnpay`), under
-``/simulators/vnpay``.
+``/simulators/vnpay``; an SMS provider (:mod:`backend.simulators.sms`), under ``/simulators/sms``.
 """
 
 from __future__ import annotations
@@ -26,3 +26,7 @@ def init_app(app: Flask) -> None:
     from backend.simulators import vnpay
 
     vnpay.init_app(app)
+
+    from backend.simulators import sms
+
+    sms.init_app(app)
