@@ -238,12 +238,12 @@ def deliver_message(message_id: int, *, last_attempt: bool) -> str:
     except ChannelFailure as exc:
         message.error = str(exc)[:2000]
         if not exc.permanent and not last_attempt:
-            log.info("notification retry", extra={"message": str(message.uuid)})
+            log.info("notification retry", extra={"notification_message": str(message.uuid)})
             return "retry"
         message.status = "failed"
         message.permanent_failure = exc.permanent
         message.failed_at = now
-        log.warning("notification failed", extra={"message": str(message.uuid)})
+        log.warning("notification failed", extra={"notification_message": str(message.uuid)})
         _fall_back(message)
         return "failed"
     message.status = "sent"
