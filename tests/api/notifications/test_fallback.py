@@ -9,7 +9,7 @@ from backend.notifications.models import Message, Notification
 from backend.simulators import sms as sms_sim
 from tests.factories import OfficerFactory
 from tests.helpers import bearer
-from tests.notification_fixtures import desk, free_port, sms, smtp  # noqa: F401
+from tests.notification_fixtures import free_port
 
 
 def _messages(db, user) -> list[Message]:
@@ -33,7 +33,7 @@ def test_mailbox_refused_falls_back_to_sms(client, desk, smtp, sms, db):
     assert mail.attempts == 1  # a 5xx is not retried
     assert "550" in mail.error
     assert (text.channel, text.status, text.fallback_of_id) == ("sms", "sent", mail.id)
-    [received, submitted] = sms_sim.messages(sms, desk.citizen.phone)
+    [received, _submitted] = sms_sim.messages(sms, desk.citizen.phone)
     assert received["text"].startswith("Ho so ") and "khong duoc tiep nhan" in received["text"]
     assert "Ly do: Ho so khong dung tham quyen" in received["text"]
     assert received["sender"] == "DVC" and received["reference"] == str(text.uuid)

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from backend.core import clock
 from backend.core.clock import VN_TZ
 from backend.notifications.models import Message
-from tests.notification_fixtures import body_of, desk, sms, smtp  # noqa: F401
+from tests.notification_fixtures import body_of
 
 BASE = "http://127.0.0.1:5000"
 
