@@ -108,6 +108,14 @@ def sms(app):
     sms_sim.reset(app)
 
 
+def outbox_mails(folder) -> list[EmailMessage]:
+    """The e-mails the outbox backend wrote, parsed."""
+    return [
+        email.message_from_bytes(path.read_bytes(), policy=policy.default)
+        for path in folder.glob("*.eml")
+    ]
+
+
 def body_of(message: EmailMessage) -> str:
     return message.get_body(preferencelist=("plain",)).get_content()
 

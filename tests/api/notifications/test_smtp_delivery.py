@@ -162,3 +162,26 @@ def test_nothing_is_sent_for_a_failed_request(client, desk, smtp):
     )
     assert response.status_code == 409
     assert len(smtp.messages) == before
+
+
+def test_online_payment_sends_the_receipt_once(client, db, smtp):
+    from tests.payment_fixtures import FEE, dossier_awaiting_payment, ipn_params, start
+
+    dossier, headers = dossier_awaiting_payment(client)
+    me = client.get("/api/v1/me/notification-preferences", headers=headers).json["email_address"]
+    [submitted] = smtp.to(me)
+    assert "Phí, lệ phí cần nộp trước khi tiếp nhận: 200.000 đồng" in body_of(submitted)
+    assert f"{BASE}/ho-so/{dossier['id']}/thanh-toan" in body_of(submitted)
+    payment = start(client, dossier["id"], headers)["payment"]
+
+    answer = client.get(
+        "/api/v1/payments/vnpay/ipn", query_string=ipn_params(payment["txn_ref"], FEE)
+    )
+    client.get("/api/v1/payments/vnpay/ipn", query_string=ipn_params(payment["txn_ref"], FEE))
+
+    assert answer.json["RspCode"] == "00"
+    receipt = client.get(f"/api/v1/payments/{payment['id']}", headers=headers).json["receipt"]
+    paid = [m for m in smtp.to(me) if m["Subject"].startswith("Đã thanh toán")]
+    assert len(paid) == 1  # the duplicate IPN tells nobody
+    assert paid[0]["Subject"] == f"Đã thanh toán 200.000 đồng cho hồ sơ {dossier['code']}"
+    assert f"Số biên lai: {receipt['number']}" in body_of(paid[0])
