@@ -255,6 +255,14 @@ def _on_deliver(step: Step) -> None:
     step.tell_owner("delivered", services.dossier_link(step.dossier.uuid))
 
 
+def _on_stop(step: Step) -> None:
+    step.tell_owner("stopped", services.dossier_link(step.dossier.uuid), reason=step.entry.note)
+
+
+def _on_withdraw(step: Step) -> None:
+    step.tell_owner("withdrawn", services.dossier_link(step.dossier.uuid), reason=step.entry.note)
+
+
 def _on_resume_reception(step: Step) -> None:
     step.tell_officers(officers(step.dossier.receiving_agency_id, ["reception_officer"]))
 
@@ -277,6 +285,8 @@ HANDLERS: dict[str, Callable[[Step], None]] = {
     "issue": _on_issue,
     "apologize": _on_apologize,
     "deliver": _on_deliver,
+    "stop": _on_stop,
+    "withdraw": _on_withdraw,
 }
 
 

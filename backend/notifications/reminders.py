@@ -152,12 +152,18 @@ def remind_expiring_payments(now: datetime | None = None) -> int:
 
 def remind_uncollected_results(now: datetime | None = None) -> int:
     """Citizens whose result has been ready for ``NOTIFY_RESULT_REMINDER_DAYS`` days and is
-    not delivered yet; once per dossier."""
+    not delivered yet; once per dossier. Only results that became due in the last week are
+    looked at (a week of missed beats is caught up; old undelivered results are not re-read
+    every day)."""
     now = now or utcnow()
-    days = current_app.config["NOTIFY_RESULT_REMINDER_DAYS"]
+    due = now - timedelta(days=current_app.config["NOTIFY_RESULT_REMINDER_DAYS"])
     dossiers = db.session.scalars(
         sa.select(Dossier)
-        .where(Dossier.status == S.RESOLVED, Dossier.finished_at <= now - timedelta(days=days))
+        .where(
+            Dossier.status == S.RESOLVED,
+            Dossier.finished_at <= due,
+            Dossier.finished_at > due - timedelta(days=7),
+        )
         .order_by(Dossier.id)
     ).all()
     count = 0

@@ -173,6 +173,34 @@ T: dict[str, dict[str, dict[str, str]]] = {
             "Please rate the service: {dossier_link}",
         },
     },
+    "stopped": {
+        "vi": {
+            "subject": "Dừng giải quyết hồ sơ {code}",
+            "short": "Hồ sơ {code} đã bị dừng giải quyết. Lý do: {reason}",
+            "body": "Kính gửi {name},\n\n{agency} thông báo dừng giải quyết hồ sơ {code} "
+            "({procedure}).\n\nLý do: {reason}\n\nXem hồ sơ: {dossier_link}",
+        },
+        "en": {
+            "subject": "Processing of dossier {code} stopped",
+            "short": "Processing of dossier {code} was stopped. Reason: {reason}",
+            "body": "Dear {name},\n\n{agency} stopped processing dossier {code} ({procedure})."
+            "\n\nReason: {reason}\n\nOpen the dossier: {dossier_link}",
+        },
+    },
+    "withdrawn": {
+        "vi": {
+            "subject": "Đã rút hồ sơ {code}",
+            "short": "Hồ sơ {code} đã được rút theo yêu cầu của Ông/Bà.",
+            "body": "Kính gửi {name},\n\nHồ sơ {code} ({procedure}) đã được rút theo yêu cầu "
+            "của Ông/Bà.\n\nLý do: {reason}\n\nXem hồ sơ: {dossier_link}",
+        },
+        "en": {
+            "subject": "Dossier {code} withdrawn",
+            "short": "Dossier {code} was withdrawn at your request.",
+            "body": "Dear {name},\n\nDossier {code} ({procedure}) was withdrawn at your "
+            "request.\n\nReason: {reason}\n\nOpen the dossier: {dossier_link}",
+        },
+    },
     # --- reminders to citizens -------------------------------------------------------------
     "supplement_reminder": {
         "vi": {
@@ -296,6 +324,7 @@ REQUIRED = frozenset(
         "payment_requested",
         "result_ready",
         "overdue_apology",
+        "stopped",
         "supplement_reminder",
         "payment_expiring",
         "result_reminder",

@@ -185,3 +185,23 @@ def test_online_payment_sends_the_receipt_once(client, db, smtp):
     assert len(paid) == 1  # the duplicate IPN tells nobody
     assert paid[0]["Subject"] == f"Đã thanh toán 200.000 đồng cho hồ sơ {dossier['code']}"
     assert f"Số biên lai: {receipt['number']}" in body_of(paid[0])
+
+
+def test_stop_and_withdrawal_are_told(client, desk, smtp):
+    client.put(
+        "/api/v1/me/notification-preferences",
+        json={"email": False},
+        headers=desk.citizen_headers,
+    )
+    stopped = desk.submit()
+    desk.to_processing(stopped)
+    desk.act(stopped, "stop", "leader", reason="Quá hạn bổ sung hồ sơ")
+    withdrawn = desk.submit()
+    desk.act(withdrawn, "withdraw", "reception_officer", reason="Công dân xin rút")
+
+    # Stopping is a required notice: it is e-mailed even with e-mail turned off.
+    [mail] = smtp.to(desk.citizen.email)
+    assert mail["Subject"] == f"Dừng giải quyết hồ sơ {desk.code(stopped)}"
+    assert "Lý do: Quá hạn bổ sung hồ sơ" in body_of(mail)
+    titles = [n["title"] for n in desk.notifications(desk.citizen_headers)]
+    assert titles[0] == f"Đã rút hồ sơ {desk.code(withdrawn)}"
