@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 import sqlalchemy as sa
+from sqlalchemy.orm import lazyload
 
 from backend.accounts.models import OfficerRole, User
 from backend.dossiers.events import step_recorded
@@ -37,11 +38,14 @@ def dossier_context(dossier: Dossier, locale: str) -> dict:
     }
 
 
-def officers(agency_id: int, roles: Iterable[str], *, exclude: User | None = None) -> list[User]:
-    """Active officers of an agency holding any of ``roles``."""
+def officers(agency_id: int, roles: Iterable[str], *, with_roles: bool = False) -> list[User]:
+    """Active officers of an agency holding any of ``roles`` (their role rows and agency are
+    loaded only ``with_roles``: telling them needs neither)."""
+    stmt = sa.select(User)
+    if not with_roles:
+        stmt = stmt.options(lazyload(User.role_rows), lazyload(User.agency))
     rows = db.session.scalars(
-        sa.select(User)
-        .join(OfficerRole, OfficerRole.user_id == User.id)
+        stmt.join(OfficerRole, OfficerRole.user_id == User.id)
         .where(
             User.agency_id == agency_id,
             User.kind == "officer",
@@ -51,7 +55,7 @@ def officers(agency_id: int, roles: Iterable[str], *, exclude: User | None = Non
         .distinct()
         .order_by(User.id)
     ).all()
-    return [u for u in rows if exclude is None or u.id != exclude.id]
+    return list(rows)
 
 
 class Step:
@@ -59,6 +63,7 @@ class Step:
 
     def __init__(self, dossier: Dossier, entry: ProcessLogEntry, actor, event_data: dict):
         self.dossier, self.entry, self.actor, self.data = dossier, entry, actor, event_data
+        self.pending: list[tuple[User, str, str, dict]] = []
 
     def tell_owner(self, template: str, url: str, **extra) -> None:
         owner = self.dossier.owner
@@ -70,20 +75,31 @@ class Step:
                 self._tell(user, template, services.officer_link(self.dossier.uuid), extra)
 
     def _tell(self, user: User, template: str, url: str, extra: dict) -> None:
-        def context(locale: str) -> dict:
-            values = dossier_context(self.dossier, locale)
-            for name, value in extra.items():
-                values[name] = value(locale) if callable(value) else value
-            return values
+        self.pending.append((user, template, url, extra))
 
-        services.notify(
-            user,
-            template,
-            key=f"step:{self.entry.id}:{template}",
-            context=context,
-            url=url,
-            dossier_id=self.dossier.id,
-        )
+    def send(self) -> None:
+        """Add the notifications: the preferences in one query, then only new rows (they go
+        to the database together with the transaction's next flush)."""
+        if not self.pending:
+            return
+        prefs = services.preferences_for({user for user, *_ in self.pending})
+        for user, template, url, extra in self.pending:
+
+            def context(locale: str, extra=extra) -> dict:
+                values = dossier_context(self.dossier, locale)
+                for name, value in extra.items():
+                    values[name] = value(locale) if callable(value) else value
+                return values
+
+            services.notify(
+                user,
+                template,
+                key=f"step:{self.entry.id}:{template}",
+                context=context,
+                url=url,
+                dossier_id=self.dossier.id,
+                pref=prefs[user.id],
+            )
 
 
 def _due_line(dossier: Dossier) -> Callable[[str], str]:
@@ -295,4 +311,6 @@ def on_step_recorded(dossier: Dossier, *, entry, actor=None, event_data=None, **
     """Notify the citizen and the officers concerned by a dossier step (rows only)."""
     handler = HANDLERS.get(entry.action)
     if handler is not None:
-        handler(Step(dossier, entry, actor, event_data or {}))
+        step = Step(dossier, entry, actor, event_data or {})
+        handler(step)
+        step.send()

@@ -260,7 +260,7 @@ def send_daily_digests(now: datetime | None = None) -> int:
             by_agency[agency_id].append((dossier, overdue))
     count = 0
     for agency_id, items in by_agency.items():
-        for officer in officers(agency_id, [*DIGEST_ALL, "specialist"]):
+        for officer in officers(agency_id, [*DIGEST_ALL, "specialist"], with_roles=True):
             if not officer.has_role(*DIGEST_ALL):
                 mine = [(d, o) for d, o in items if d.assignee_id == officer.id]
             else:

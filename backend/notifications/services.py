@@ -56,10 +56,23 @@ def officer_link(dossier_uuid) -> str:
 
 def preferences_of(user: User) -> NotificationPreference:
     """The user's preferences, or the defaults (e-mail on, SMS off, Vietnamese) unsaved."""
-    pref = db.session.get(NotificationPreference, user.id)
-    if pref is None:
-        pref = NotificationPreference(user_id=user.id, email=True, sms=False, locale="vi")
-    return pref
+    return db.session.get(NotificationPreference, user.id) or preferences_of_default(user)
+
+
+def preferences_for(users) -> dict[int, NotificationPreference]:
+    """The preferences of several users in one query (defaults for those without a row)."""
+    ids = [user.id for user in users]
+    rows = {
+        pref.user_id: pref
+        for pref in db.session.scalars(
+            sa.select(NotificationPreference).where(NotificationPreference.user_id.in_(ids))
+        )
+    }
+    return {user.id: rows.get(user.id) or preferences_of_default(user) for user in users}
+
+
+def preferences_of_default(user: User) -> NotificationPreference:
+    return NotificationPreference(user_id=user.id, email=True, sms=False, locale="vi")
 
 
 def update_preferences(
@@ -110,19 +123,21 @@ def notify(
     url: str | None = None,
     dossier_id: int | None = None,
     once: bool = False,
+    pref: NotificationPreference | None = None,
 ) -> Notification | None:
     """Store an in-app notification for ``user`` and queue its e-mail / SMS messages.
 
     ``context(locale)`` gives the template's fields in the user's language; ``key`` makes the
     notification unique per user (with ``once`` an existing one is looked up first and nothing
-    is added; reminders use it). Messages are sent after commit."""
+    is added; reminders use it); ``pref`` saves a lookup when the caller loaded it. The rows
+    go to the database with the transaction's next flush; messages are sent after commit."""
     if not user.is_active:
         return None
     if once and db.session.scalar(
         sa.select(Notification.id).where(Notification.user_id == user.id, Notification.key == key)
     ):
         return None
-    pref = preferences_of(user)
+    pref = pref or preferences_of(user)
     required = template in templates.REQUIRED
     rendered = templates.render(template, pref.locale, context(pref.locale))
     now = utcnow()
@@ -141,8 +156,7 @@ def notify(
     db.session.add(notification)
     for channel in channels_for(user, pref, required):
         notification.messages.append(_message(user, channel, rendered, now))
-    db.session.flush()
-    _queue_after_commit([m.id for m in notification.messages])
+    _queue_after_commit(notification.messages)
     return notification
 
 
@@ -161,20 +175,21 @@ def _message(user: User, channel: str, rendered: templates.Rendered, now: dateti
     )
 
 
-def _queue_after_commit(message_ids: list[int]) -> None:
-    """Queue the send tasks once the transaction commits (one hook per transaction)."""
-    if not message_ids:
+def _queue_after_commit(messages: list[Message]) -> None:
+    """Queue the messages for sending once the transaction commits: one hook and one task
+    publication per transaction (the ``notifications.dispatch`` task fans out in the worker,
+    so a request pays for one publication however many people it tells)."""
+    if not messages:
         return
     info = db.session().info
     pending = info.get(_QUEUE_KEY)
     if pending is None:
         pending = info[_QUEUE_KEY] = []
 
-        def send_all(ids=pending):
-            from backend.notifications.tasks import send_message
+        def send_all(messages=pending):
+            from backend.notifications.tasks import dispatch
 
-            for message_id in ids:
-                send_message.delay(message_id)
+            dispatch.delay([message.id for message in messages])
 
         def forget():
             info.pop(_QUEUE_KEY, None)
@@ -182,7 +197,7 @@ def _queue_after_commit(message_ids: list[int]) -> None:
         after_commit(forget)
         after_commit(send_all)
         after_rollback(forget)
-    pending.extend(message_ids)
+    pending.extend(messages)
 
 
 # --- delivery ---------------------------------------------------------------------------------
@@ -267,8 +282,7 @@ def _fall_back(message: Message) -> Message | None:
     sms = _message(user, "sms", rendered, utcnow())
     sms.fallback_of_id = message.id
     notification.messages.append(sms)
-    db.session.flush()
-    _queue_after_commit([sms.id])
+    _queue_after_commit([sms])
     return sms
 
 

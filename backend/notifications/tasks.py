@@ -31,6 +31,15 @@ def send_message(self, message_id: int) -> str:
     return outcome
 
 
+@celery.task(name="notifications.dispatch")
+def dispatch(message_ids: list[int]) -> int:
+    """Queue one ``notifications.send_message`` per message (what a committed transaction
+    added), so each message is sent and retried on its own."""
+    for message_id in message_ids:
+        send_message.delay(message_id)
+    return len(message_ids)
+
+
 def _run(name: str, function) -> int:
     with task_transaction():
         count = function()
