@@ -154,6 +154,7 @@ def load_config(overrides: dict | None = None, environ: dict | None = None) -> d
         "SMTP_CA_FILE": env.get("SMTP_CA_FILE") or None,
         "NOTIFY_PAYMENT_REMINDER_MINUTES": _int(env, "NOTIFY_PAYMENT_REMINDER_MINUTES", 5),
         "NOTIFY_RESULT_REMINDER_DAYS": _int(env, "NOTIFY_RESULT_REMINDER_DAYS", 5),
+        "NOTIFY_RETENTION_DAYS": _int(env, "NOTIFY_RETENTION_DAYS", 365),
     }
     if overrides:
         cfg.update(overrides)

@@ -63,6 +63,10 @@ def init_app(app: Flask) -> None:
                 "task": "notifications.remind_expiring_payments",
                 "schedule": crontab(minute="*/2"),
             },
+            "notify-purge-old": {
+                "task": "notifications.purge_old",
+                "schedule": crontab(hour=3, minute=0),
+            },
         },
         include=[
             "backend.core.mail",

@@ -28,6 +28,7 @@ from backend.dossiers.models import Dossier, SupplementRequest
 from backend.dossiers.states import DossierStatus
 from backend.extensions import db
 from backend.notifications import services
+from backend.notifications.models import Notification
 from backend.notifications.receivers import _items_text, dossier_context, officers
 from backend.notifications.templates import format_amount, format_moment
 
@@ -227,6 +228,24 @@ def remind_due_tomorrow(now: datetime | None = None) -> int:
             )
             count += added is not None
     return count
+
+
+def purge_old(now: datetime | None = None) -> int:
+    """Delete notifications (and their messages, with the personal data in their texts) older
+    than ``NOTIFY_RETENTION_DAYS``; unread required notices are kept until read."""
+    now = now or utcnow()
+    cutoff = now - timedelta(days=current_app.config["NOTIFY_RETENTION_DAYS"])
+    old = sa.select(Notification.id).where(
+        Notification.created_at < cutoff,
+        sa.or_(Notification.read_at.is_not(None), Notification.required.is_(False)),
+    )
+    # Their messages go with them (ON DELETE CASCADE).
+    deleted = db.session.execute(
+        sa.delete(Notification)
+        .where(Notification.id.in_(old))
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    return deleted or 0
 
 
 #: Who receives the daily digest, and of which dossiers.

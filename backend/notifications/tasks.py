@@ -79,6 +79,14 @@ def remind_due_tomorrow() -> int:
     return _run("due-tomorrow reminders", reminders.remind_due_tomorrow)
 
 
+@celery.task(name="notifications.purge_old")
+def purge_old() -> int:
+    """Old notifications and their messages (beat: daily 03:00 Vietnam time)."""
+    from backend.notifications import reminders
+
+    return _run("notifications purged", reminders.purge_old)
+
+
 @celery.task(name="notifications.send_daily_digests")
 def send_daily_digests() -> int:
     """Officers' digest of due and overdue dossiers (beat: daily 07:00 Vietnam time)."""

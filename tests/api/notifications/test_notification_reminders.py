@@ -221,6 +221,7 @@ def test_beat_runs_reminders_at_vietnamese_times():
         "notifications.remind_due_tomorrow": (7, 30),
         "notifications.remind_supplements": (8, 0),
         "notifications.remind_uncollected_results": (8, 30),
+        "notifications.purge_old": (3, 0),
     }
     for task, (hour, minute) in expected.items():
         local = datetime(2026, 3, 4, hour, minute, tzinfo=VN_TZ)
@@ -232,3 +233,17 @@ def test_beat_runs_reminders_at_vietnamese_times():
     assert _due_at(expiring, datetime(2026, 3, 4, 13, 2, tzinfo=VN_TZ))
     for task in expected:
         assert celery.amqp.router.route({}, task)["queue"].name == "notifications"
+
+
+def test_old_notifications_are_purged_but_unread_required_ones_kept(client, desk, sms):
+    at(2025, 1, 6, 9, 0)
+    dossier_id = desk.submit()
+    desk.act(dossier_id, "refuse", "reception_officer", reason="Sai thẩm quyền")
+    [refused, _submitted] = desk.notifications(desk.citizen_headers)
+    at(2026, 3, 2, 3, 0)
+
+    assert tasks.purge_old() == 2  # the submission notice and the officer's
+    assert [n["id"] for n in desk.notifications(desk.citizen_headers)] == [refused["id"]]
+    client.post(f"/api/v1/me/notifications/{refused['id']}/read", headers=desk.citizen_headers)
+    assert tasks.purge_old() == 1
+    assert desk.notifications(desk.citizen_headers) == []
