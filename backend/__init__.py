@@ -75,7 +75,13 @@ def _register_namespaces(api) -> None:
         payments_ns,
         refunds_ns,
     )
-    from backend.results.api import documents_ns
+    from backend.results.api import (
+        backoffice_documents_ns,
+        documents_admin_ns,
+        documents_ns,
+        dossier_documents_ns,
+        verify_ns,
+    )
 
     routes = (
         (auth_ns, "/auth"),
@@ -95,6 +101,10 @@ def _register_namespaces(api) -> None:
         (refunds_ns, "/backoffice"),
         (notifications_ns, "/me"),
         (notifications_admin_ns, "/admin"),
+        (dossier_documents_ns, "/dossiers"),
+        (backoffice_documents_ns, "/backoffice"),
+        (documents_admin_ns, "/admin"),
+        (verify_ns, "/verify"),
     )
     registered = {ns.name for ns in api.namespaces}
     for namespace, path in routes:

@@ -21,6 +21,8 @@ DEV_VNPAY_SECRET = "dev-only-vnpay-hash-secret-DO-NOT-USE"  # noqa: S105
 #: DEV-ONLY: the SMS simulator's API key and signing secret; production refuses them.
 DEV_SMS_API_KEY = "dev-only-sms-key"
 DEV_SMS_SECRET = "dev-only-sms-secret-DO-NOT-USE"  # noqa: S105
+#: DEV-ONLY: the passphrase of the generated dev signing keys; production refuses it.
+DEV_RESULTS_KEYS_PASSPHRASE = "dev-only-results-keys-passphrase"  # noqa: S105
 
 
 class ConfigError(RuntimeError):
@@ -155,6 +157,25 @@ def load_config(overrides: dict | None = None, environ: dict | None = None) -> d
         "NOTIFY_PAYMENT_REMINDER_MINUTES": _int(env, "NOTIFY_PAYMENT_REMINDER_MINUTES", 5),
         "NOTIFY_RESULT_REMINDER_DAYS": _int(env, "NOTIFY_RESULT_REMINDER_DAYS", 5),
         "NOTIFY_RETENTION_DAYS": _int(env, "NOTIFY_RETENTION_DAYS", 365),
+        # Results: signing keys (pkcs12 files per agency, or a pkcs11 token), trust roots,
+        # timestamping, PDF/A variant. Dev keys are generated into the instance folder.
+        "RESULTS_SIGNING_BACKEND": env.get("RESULTS_SIGNING_BACKEND", "pkcs12"),
+        "RESULTS_KEYS_DIR": env.get("RESULTS_KEYS_DIR") or str(instance_dir / "keys"),
+        "RESULTS_KEYS_DIR_SET": bool(env.get("RESULTS_KEYS_DIR")),
+        "RESULTS_KEYS_PASSPHRASE": env.get("RESULTS_KEYS_PASSPHRASE")
+        or ("" if production else DEV_RESULTS_KEYS_PASSPHRASE),
+        "RESULTS_DEV_KEYS": _bool(env.get("RESULTS_DEV_KEYS"), default=not production),
+        "RESULTS_TRUST_ROOTS": env.get("RESULTS_TRUST_ROOTS") or None,
+        "RESULTS_PKCS11_MODULE": env.get("RESULTS_PKCS11_MODULE") or None,
+        "RESULTS_PKCS11_TOKEN": env.get("RESULTS_PKCS11_TOKEN") or None,
+        "RESULTS_PKCS11_PIN": env.get("RESULTS_PKCS11_PIN") or None,
+        "RESULTS_PKCS11_KEY_LABEL": env.get("RESULTS_PKCS11_KEY_LABEL") or None,
+        "RESULTS_PKCS11_RAW_MECHANISM": _bool(env.get("RESULTS_PKCS11_RAW_MECHANISM")),
+        "RESULTS_TSA_URL": env.get("RESULTS_TSA_URL") or None,
+        "RESULTS_TSA_TIMEOUT": _int(env, "RESULTS_TSA_TIMEOUT", 10),
+        "RESULTS_PDF_VARIANT": env.get("RESULTS_PDF_VARIANT", "pdf/a-2a"),
+        "RESULTS_VERIFY_RATE_LIMIT": env.get("RESULTS_VERIFY_RATE_LIMIT", "60 per minute"),
+        "RESULTS_VERIFY_MAX_MB": _int(env, "RESULTS_VERIFY_MAX_MB", 20),
     }
     if overrides:
         cfg.update(overrides)
@@ -209,5 +230,31 @@ def check_production(cfg: dict) -> None:
         sms_url = str(cfg.get("SMS_API_URL", ""))
         if not sms_url.startswith("https://") or "/simulators/" in sms_url:
             problems.append("SMS_API_URL must be the provider's https:// URL")
+    problems.extend(_results_problems(cfg))
     if problems:
         raise ConfigError("Unsafe production configuration: " + "; ".join(problems))
+
+
+def _results_problems(cfg: dict) -> list[str]:
+    """Signing keys: production needs the agencies' own key material and trust roots."""
+    problems = []
+    if cfg.get("RESULTS_DEV_KEYS"):
+        problems.append("RESULTS_DEV_KEYS must be off")
+    backend = cfg.get("RESULTS_SIGNING_BACKEND")
+    if backend == "pkcs12":
+        if not cfg.get("RESULTS_KEYS_DIR_SET"):
+            problems.append("RESULTS_KEYS_DIR must point to the agencies' PKCS#12 files")
+        passphrase = cfg.get("RESULTS_KEYS_PASSPHRASE") or ""
+        if len(passphrase) < 12 or passphrase == DEV_RESULTS_KEYS_PASSPHRASE:
+            problems.append("RESULTS_KEYS_PASSPHRASE must be the key files' own passphrase")
+    elif backend == "pkcs11":
+        if not cfg.get("RESULTS_PKCS11_MODULE") or not cfg.get("RESULTS_PKCS11_KEY_LABEL"):
+            problems.append("RESULTS_PKCS11_MODULE and RESULTS_PKCS11_KEY_LABEL must be set")
+    else:
+        problems.append("RESULTS_SIGNING_BACKEND must be pkcs12 or pkcs11")
+    if not cfg.get("RESULTS_TRUST_ROOTS"):
+        problems.append("RESULTS_TRUST_ROOTS must name the agencies' root certificates (PEM)")
+    tsa = cfg.get("RESULTS_TSA_URL")
+    if tsa and not str(tsa).startswith("https://"):
+        problems.append("RESULTS_TSA_URL must be an https:// URL")
+    return problems

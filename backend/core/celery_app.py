@@ -11,6 +11,8 @@ from backend.extensions import celery
 QUEUE_DEFAULT = "default"
 QUEUE_MAIL = "mail"
 QUEUE_NOTIFICATIONS = "notifications"
+#: Rendering and signing documents (CPU-bound: its own worker pool scales independently).
+QUEUE_RESULTS = "results"
 
 
 def init_app(app: Flask) -> None:
@@ -26,6 +28,7 @@ def init_app(app: Flask) -> None:
         task_routes={
             "core.send_mail": {"queue": QUEUE_MAIL},
             "notifications.*": {"queue": QUEUE_NOTIFICATIONS},
+            "results.produce_document": {"queue": QUEUE_RESULTS},
         },
         task_acks_late=True,
         task_reject_on_worker_lost=True,
@@ -73,6 +76,7 @@ def init_app(app: Flask) -> None:
             "backend.dossiers.tasks",
             "backend.payments.tasks",
             "backend.notifications.tasks",
+            "backend.results.tasks",
         ],
     )
 

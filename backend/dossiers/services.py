@@ -100,7 +100,6 @@ def record_step(
         note=note,
     )
     db.session.add(entry)
-    db.session.flush()
     audit.record(
         f"dossier.{action}",
         actor_uuid=actor.uuid if actor else None,

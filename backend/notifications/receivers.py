@@ -6,6 +6,7 @@ messages); the messages leave after commit (:func:`services.notify`).
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterable
 
 import sqlalchemy as sa
@@ -135,7 +136,8 @@ def _receipt_of(step: Step) -> tuple[str, int | None]:
 
     payment_id = step.data.get("payment")
     if payment_id:
-        payment = db.session.scalar(sa.select(Payment).where(Payment.uuid == payment_id))
+        payment_uuid = uuid.UUID(str(payment_id))
+        payment = db.session.scalar(sa.select(Payment).where(Payment.uuid == payment_uuid))
         if payment is not None and payment.receipt is not None:
             return payment.receipt.number, payment.amount
     return step.data.get("receipt") or step.entry.note or "", step.data.get("amount")

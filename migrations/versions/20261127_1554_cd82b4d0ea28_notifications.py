@@ -1,7 +1,7 @@
 """notifications: in-app notifications, delivery-tracked messages, preferences
 
 Revision ID: cd82b4d0ea28
-Revises: 06afdc12c16e
+Revises: bcb24f1fff4a
 Create Date: 2026-11-27 15:54:12.543289
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 import backend.core.db
 
 revision = "cd82b4d0ea28"
-down_revision = "06afdc12c16e"
+down_revision = "bcb24f1fff4a"
 branch_labels = None
 depends_on = None
 
