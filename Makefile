@@ -50,7 +50,7 @@ run: $(VENV)/.runtime-installed frontend seed
 	$(FLASK) run --host $(HOST) --port $(PORT) --with-threads
 
 worker: $(VENV)/.runtime-installed
-	$(BIN)/celery -A backend.worker worker -Q default,mail,results --loglevel INFO
+	$(BIN)/celery -A backend.worker worker -Q default,mail,results,notifications --loglevel INFO
 
 sysdeps:
 	@bash scripts/ensure-system-packages.sh

@@ -68,6 +68,7 @@ def _register_namespaces(api) -> None:
         units_ns,
     )
     from backend.dossiers.api import dossiers_ns, lookup_ns
+    from backend.notifications.api import notifications_admin_ns, notifications_ns
     from backend.payments.api import (
         dossier_payments_ns,
         payments_admin_ns,
@@ -99,6 +100,8 @@ def _register_namespaces(api) -> None:
         (dossier_payments_ns, "/dossiers"),
         (payments_admin_ns, "/admin"),
         (refunds_ns, "/backoffice"),
+        (notifications_ns, "/me"),
+        (notifications_admin_ns, "/admin"),
         (dossier_documents_ns, "/dossiers"),
         (backoffice_documents_ns, "/backoffice"),
         (documents_admin_ns, "/admin"),

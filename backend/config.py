@@ -18,6 +18,9 @@ ROOT_DIR = Path(__file__).resolve().parent.parent
 DEV_ONLY_SECRETS = frozenset({"dev-only-secret-key-do-not-use-in-production"})
 #: DEV-ONLY: the VNPay simulator's terminal secret; production refuses it.
 DEV_VNPAY_SECRET = "dev-only-vnpay-hash-secret-DO-NOT-USE"  # noqa: S105
+#: DEV-ONLY: the SMS simulator's API key and signing secret; production refuses them.
+DEV_SMS_API_KEY = "dev-only-sms-key"
+DEV_SMS_SECRET = "dev-only-sms-secret-DO-NOT-USE"  # noqa: S105
 #: DEV-ONLY: the passphrase of the generated dev signing keys; production refuses it.
 DEV_RESULTS_KEYS_PASSPHRASE = "dev-only-results-keys-passphrase"  # noqa: S105
 
@@ -143,6 +146,17 @@ def load_config(overrides: dict | None = None, environ: dict | None = None) -> d
         "UPLOAD_MAX_DOSSIER_MB": _int(env, "UPLOAD_MAX_DOSSIER_MB", 50),
         "UPLOAD_MAX_FILES": _int(env, "UPLOAD_MAX_FILES", 20),
         "DRAFT_RETENTION_DAYS": _int(env, "DRAFT_RETENTION_DAYS", 30),
+        # Notifications: SMS provider (the embedded default points at the simulator mounted in
+        # the app), reminder settings; e-mail uses the MAIL_* / SMTP_* settings above.
+        "SMS_API_URL": (env.get("SMS_API_URL") or f"{public_base}/simulators/sms").rstrip("/"),
+        "SMS_API_KEY": env.get("SMS_API_KEY") or ("" if production else DEV_SMS_API_KEY),
+        "SMS_API_SECRET": env.get("SMS_API_SECRET") or ("" if production else DEV_SMS_SECRET),
+        "SMS_SENDER": env.get("SMS_SENDER", "DVC"),
+        "SMS_TIMEOUT": _int(env, "SMS_TIMEOUT", 10),
+        "SMTP_CA_FILE": env.get("SMTP_CA_FILE") or None,
+        "NOTIFY_PAYMENT_REMINDER_MINUTES": _int(env, "NOTIFY_PAYMENT_REMINDER_MINUTES", 5),
+        "NOTIFY_RESULT_REMINDER_DAYS": _int(env, "NOTIFY_RESULT_REMINDER_DAYS", 5),
+        "NOTIFY_RETENTION_DAYS": _int(env, "NOTIFY_RETENTION_DAYS", 365),
         # Results: signing keys (pkcs12 files per agency, or a pkcs11 token), trust roots,
         # timestamping, PDF/A variant. Dev keys are generated into the instance folder.
         "RESULTS_SIGNING_BACKEND": env.get("RESULTS_SIGNING_BACKEND", "pkcs12"),
@@ -206,6 +220,18 @@ def check_production(cfg: dict) -> None:
         problems.append("S3_BUCKET must be set when STORAGE_BACKEND is s3")
     if cfg.get("MAIL_BACKEND") == "smtp" and cfg.get("SMTP_SECURITY") == "none":
         problems.append("SMTP_SECURITY must be starttls or ssl")
+    # Notifications: SMS is off without SMS_API_KEY; when on, the provider's own values.
+    if cfg.get("SMS_API_KEY"):
+        sms_secret = cfg.get("SMS_API_SECRET") or ""
+        if (
+            cfg["SMS_API_KEY"] == DEV_SMS_API_KEY
+            or len(sms_secret) < 16
+            or (sms_secret == DEV_SMS_SECRET)
+        ):
+            problems.append("SMS_API_KEY and SMS_API_SECRET must be the provider's own values")
+        sms_url = str(cfg.get("SMS_API_URL", ""))
+        if not sms_url.startswith("https://") or "/simulators/" in sms_url:
+            problems.append("SMS_API_URL must be the provider's https:// URL")
     problems.extend(_results_problems(cfg))
     if problems:
         raise ConfigError("Unsafe production configuration: " + "; ".join(problems))

@@ -1,4 +1,5 @@
-"""Celery worker entry point: ``celery -A backend.worker worker -Q default,mail``.
+"""Celery worker entry point (every queue):
+``celery -A backend.worker worker -Q default,mail,results,notifications``.
 
 The worker process runs inside one application context, so tasks use the same configuration
 and session registry as the web app; each task commits through ``task_transaction``. The Flask

@@ -2,7 +2,7 @@
 # Container entry point: one image, several roles.
 #
 #   web      gunicorn (gunicorn.conf.py); applies migrations first unless RUN_MIGRATIONS=0
-#   worker   Celery worker on the default and mail queues (CELERY_CONCURRENCY processes, default 2)
+#   worker   Celery worker on the default, mail, results and notifications queues (CELERY_CONCURRENCY processes, default 2)
 #   beat     Celery beat (exactly one per deployment); schedule file in the instance folder
 #   migrate  apply database migrations and exit (one-off job before scaling web out)
 #   gunicorn ...  as web, with the given command line
@@ -48,7 +48,7 @@ case "$1" in
     worker)
         shift
         exec celery -A backend.worker:celery worker \
-            --queues default,mail,results \
+            --queues default,mail,results,notifications \
             --concurrency "${CELERY_CONCURRENCY:-2}" \
             --loglevel "${LOG_LEVEL:-INFO}" \
             "$@"

@@ -219,8 +219,15 @@ def request_payment(
 def settle_payment(dossier: Dossier, *, officer: User, version: int, receipt: str) -> Dossier:
     """Record a payment made at the counter (online payments settle through the gateway)."""
     role = _begin(dossier, officer, "payment_settled", version)
-    dossier.amount_due = 0
-    _step(dossier, "payment_settled", officer, role, note=receipt)
+    amount, dossier.amount_due = dossier.amount_due, 0
+    _step(
+        dossier,
+        "payment_settled",
+        officer,
+        role,
+        note=receipt,
+        event_data={"amount": amount, "receipt": receipt},
+    )
     return dossier
 
 

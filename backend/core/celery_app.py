@@ -10,6 +10,7 @@ from backend.extensions import celery
 #: Queue names; each worker pool consumes the queues it is started with.
 QUEUE_DEFAULT = "default"
 QUEUE_MAIL = "mail"
+QUEUE_NOTIFICATIONS = "notifications"
 #: Rendering and signing documents (CPU-bound: its own worker pool scales independently).
 QUEUE_RESULTS = "results"
 
@@ -26,6 +27,7 @@ def init_app(app: Flask) -> None:
         task_default_queue=QUEUE_DEFAULT,
         task_routes={
             "core.send_mail": {"queue": QUEUE_MAIL},
+            "notifications.*": {"queue": QUEUE_NOTIFICATIONS},
             "results.produce_document": {"queue": QUEUE_RESULTS},
         },
         task_acks_late=True,
@@ -43,11 +45,37 @@ def init_app(app: Flask) -> None:
                 "task": "dossiers.purge_idle_drafts",
                 "schedule": crontab(hour=2, minute=30),
             },
+            # Notifications (times in Asia/Ho_Chi_Minh, the Celery timezone above).
+            "notify-daily-digest": {
+                "task": "notifications.send_daily_digests",
+                "schedule": crontab(hour=7, minute=0),
+            },
+            "notify-due-tomorrow": {
+                "task": "notifications.remind_due_tomorrow",
+                "schedule": crontab(hour=7, minute=30),
+            },
+            "notify-supplement-deadlines": {
+                "task": "notifications.remind_supplements",
+                "schedule": crontab(hour=8, minute=0),
+            },
+            "notify-uncollected-results": {
+                "task": "notifications.remind_uncollected_results",
+                "schedule": crontab(hour=8, minute=30),
+            },
+            "notify-expiring-payments": {
+                "task": "notifications.remind_expiring_payments",
+                "schedule": crontab(minute="*/2"),
+            },
+            "notify-purge-old": {
+                "task": "notifications.purge_old",
+                "schedule": crontab(hour=3, minute=0),
+            },
         },
         include=[
             "backend.core.mail",
             "backend.dossiers.tasks",
             "backend.payments.tasks",
+            "backend.notifications.tasks",
             "backend.results.tasks",
         ],
     )

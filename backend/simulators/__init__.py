@@ -3,7 +3,7 @@
 :func:`init_app` mounts them on the application when ``SIMULATORS_ENABLED`` is true and refuses
 to do so in production. Today: the VNPay 2.1.0 gateway (:mod:`backend.simulators.vnpay`), under
 ``/simulators/vnpay``; an RFC 3161 timestamp authority (:mod:`backend.simulators.tsa`), under
-``/simulators/tsa``.
+``/simulators/tsa``; an SMS provider (:mod:`backend.simulators.sms`), under ``/simulators/sms``.
 """
 
 from __future__ import annotations
@@ -31,3 +31,7 @@ def init_app(app: Flask) -> None:
     from backend.simulators import tsa
 
     tsa.init_app(app)  # RFC 3161 timestamp authority for PAdES B-T (results)
+
+    from backend.simulators import sms
+
+    sms.init_app(app)
