@@ -91,7 +91,8 @@ def init_app(app: Flask) -> None:
         headers = response.headers
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-        if headers.get("Content-Disposition", "").startswith("inline"):
+        disposition = headers.get("Content-Disposition", "")
+        if request.path.startswith("/api/") and disposition.startswith("inline"):
             headers.setdefault("X-Frame-Options", "SAMEORIGIN")
             headers.setdefault("Content-Security-Policy", INLINE_FILE_CSP)
         headers.setdefault("X-Frame-Options", "DENY")
