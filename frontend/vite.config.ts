@@ -30,6 +30,7 @@ export default defineConfig({
     // The strict CSP forbids inline scripts: keep the module preload polyfill out of index.html.
     modulePreload: { polyfill: false },
     assetsInlineLimit: 0,
+    manifest: true, // dist/.vite/manifest.json: which chunks each route loads (bench/frontend)
   },
   test: {
     environment: 'happy-dom',

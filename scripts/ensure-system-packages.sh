@@ -4,6 +4,7 @@
 # ones are installed; anywhere else this stops with the exact list of what is missing.
 set -euo pipefail
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-core poppler-utils)
+packages+=(chromium)  # the SPA's browser tests (tests/e2e) drive Debian's Chromium
 
 if command -v dpkg-query >/dev/null 2>&1; then
   missing=()
@@ -34,6 +35,7 @@ if ! { command -v fc-list >/dev/null 2>&1 && fc-list | grep -qi "Noto Sans"; }; 
   missing+=("Noto fonts (Noto Sans / Noto Serif, e.g. package fonts-noto-core or google-noto-sans-fonts)")
 fi
 command -v pdftoppm >/dev/null 2>&1 || missing+=("poppler-utils (pdftoppm, pdfsig)")
+[[ -x /usr/bin/chromium ]] || missing+=("chromium at /usr/bin/chromium (browser tests of the SPA)")
 if [[ ${#missing[@]} -gt 0 ]]; then
   echo "Missing system requirements:" >&2
   printf '  - %s\n' "${missing[@]}" >&2

@@ -52,7 +52,7 @@ describe('FormRenderer', () => {
   })
 
   it('loads provinces for an address field', async () => {
-    const fetchMock = vi.fn(() =>
+    const fetchMock = vi.fn((_url: string) =>
       Promise.resolve(new Response(JSON.stringify([{ code: '56', name: 'Khánh Hòa' }]), { headers: { 'Content-Type': 'application/json' } })),
     )
     vi.stubGlobal('fetch', fetchMock)

@@ -9,6 +9,7 @@ SQLite, migrations, the demo seed, simulators on, the built SPA (built first wit
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -101,10 +102,10 @@ def live_server(built_frontend, tmp_path_factory):
     )
     flask = [sys.executable, "-m", "flask", "--app", "backend:create_app"]
     for args in (["db", "upgrade"], ["seed", "demo"]):
-        subprocess.run(flask + args, cwd=ROOT, env=env, check=True, capture_output=True)
+        subprocess.run([*flask, *args], cwd=ROOT, env=env, check=True, capture_output=True)
     log = open(instance / "server.log", "wb")  # noqa: SIM115 - closed at teardown
     server = subprocess.Popen(
-        flask + ["run", "--host", "127.0.0.1", "--port", str(port), "--with-threads"],
+        [*flask, "run", "--host", "127.0.0.1", "--port", str(port), "--with-threads"],
         cwd=ROOT,
         env=env,
         stdout=log,
@@ -172,10 +173,9 @@ class Pages:
         """Run axe-core (WCAG 2.1 A/AA rules) on the current page: no serious or critical."""
         from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-        try:  # an inline PDF preview may keep the network busy: then go on after 5 s
+        # An inline PDF preview may keep the network busy: then go on after 5 s.
+        with contextlib.suppress(PlaywrightTimeout):
             self.page.wait_for_load_state("networkidle", timeout=5000)
-        except PlaywrightTimeout:
-            pass
         self.page.wait_for_selector("main [role=status] .spinner", state="detached")
         # CDP evaluation is not subject to the page's CSP (no inline script is injected).
         cdp = self.context.new_cdp_session(self.page)

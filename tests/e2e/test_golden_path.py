@@ -9,6 +9,7 @@ verification API exists, the verify page says the result is valid. axe-core runs
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 import requests
@@ -244,8 +245,7 @@ def test_signed_result_download_and_verify(new_pages, live_server, viewport):
     link = page.locator("[data-testid=result-download]").first
     with page.expect_download() as download:
         link.click()
-    content = open(download.value.path(), "rb").read()
-    assert content.startswith(b"%PDF")
+    assert Path(download.value.path()).read_bytes().startswith(b"%PDF")
     verify = page.locator("a[href^='/xac-minh/']").first
     verify.click()
     page.wait_for_selector("[data-testid=verify-result][data-valid=true]")
