@@ -27,16 +27,19 @@ export function useAsync<T>(fn: () => Promise<T>, immediate = true) {
 export function useSubmit() {
   const busy = ref(false)
   const message = ref('')
+  const code = ref('')
   const fieldErrors = ref<Record<string, string[]>>({})
   async function submit<T>(fn: () => Promise<T>, networkText = ''): Promise<T | null> {
     busy.value = true
     message.value = ''
+    code.value = ''
     fieldErrors.value = {}
     try {
       return await fn()
     } catch (err) {
       if (err instanceof ApiError) {
         fieldErrors.value = err.fieldErrors
+        code.value = err.code
         message.value = err.status === 0 && networkText ? networkText : err.message
       } else {
         message.value = String(err)
@@ -47,5 +50,5 @@ export function useSubmit() {
     }
   }
   const errorsOf = (name: string) => fieldErrors.value[name] || []
-  return { busy, message, fieldErrors, submit, errorsOf }
+  return { busy, message, code, fieldErrors, submit, errorsOf }
 }
