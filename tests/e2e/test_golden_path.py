@@ -212,6 +212,8 @@ def test_golden_path(new_pages, live_server, viewport):
     # The citizen sees the result.
     citizen.goto(f"/ho-so-cua-toi/{dossier_id}")
     page.wait_for_selector("[data-testid=dossier-status]:has-text('Đã có kết quả')")
+    timeline = page.locator("ol.timeline").inner_text()
+    assert "Đã nộp phí qua VNPay" in timeline and "timeline." not in timeline, timeline
     citizen.axe("dossier-resolved")
     for path in ("/giay-to-cua-toi", "/tra-cuu", "/xac-minh", "/thong-bao"):
         citizen.goto(path)
