@@ -86,3 +86,15 @@ def test_registration_errors_are_shown_at_their_fields(new_pages, live_server):
     page.click("form button[type=submit]")
     page.wait_for_selector("#personal_id-err:has-text('birth year')")
     pages.axe("register-errors-en")
+
+
+def test_the_remaining_public_pages_pass_axe(new_pages, live_server):
+    pages = new_pages("public", "desktop")
+    for path in ("/quen-mat-khau", "/dat-lai-mat-khau?token=abc", "/xac-minh/ABC123", "/khong-co"):
+        pages.goto(path)
+        pages.axe(path.strip("/").split("?")[0].replace("/", "-"))
+    pages.goto("/dat-lai-mat-khau?token=abc")
+    pages.page.fill("#new-password", "Mat-khau-moi-2026!")
+    pages.page.click("form button[type=submit]")
+    pages.page.wait_for_selector("[role=alert], .error")  # the bad token is refused, in words
+    assert not pages.csp_violations(), pages.csp_violations()
