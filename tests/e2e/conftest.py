@@ -200,9 +200,17 @@ class Pages:
         return [line for line in self.console if "Content Security Policy" in line]
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"report_{report.when}", report)
+
+
 @pytest.fixture
-def new_pages(browser, live_server):
+def new_pages(request, browser, live_server):
     contexts = []
+    made: list[Pages] = []
 
     def factory(name: str, viewport: str):
         context = browser.new_context(
@@ -210,8 +218,14 @@ def new_pages(browser, live_server):
         )
         context.set_default_timeout(15000)
         contexts.append(context)
-        return Pages(context, f"{viewport}-{name}", live_server)
+        made.append(Pages(context, f"{viewport}-{name}", live_server))
+        return made[-1]
 
     yield factory
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:  # keep what the browser showed
+        for pages in made:
+            with contextlib.suppress(Exception):
+                pages.shot("FAILED")
     for context in contexts:
         context.close()

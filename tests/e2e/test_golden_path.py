@@ -76,7 +76,9 @@ def officer_does(pages, email: str, code: str, action: str, fill=None, check=Fal
     if fill:
         fill(page)
     page.click("[data-testid=action-confirm]")
-    page.wait_for_selector(".notice.ok[role=status]")
+    page.wait_for_selector(".notice.ok[role=status], form .notice.bad", timeout=30000)
+    refused = page.locator("form .notice.bad")
+    assert not refused.count(), f"{action} by {email}: {refused.inner_text()}"
 
 
 @pytest.mark.parametrize("viewport", ["phone", "desktop"])
@@ -151,6 +153,7 @@ def test_golden_path(new_pages, live_server, viewport):
 
     # Review and submit: the fee is due now, so the browser goes to VNPay (the simulator).
     page.wait_for_selector("h2:has-text('Kiểm tra và nộp')")
+    page.wait_for_selector("text=Phí phải nộp: 8.000 ₫")
     citizen.axe("review")
     page.click("button:has-text('Nộp hồ sơ')")
     page.wait_for_url("**/simulators/vnpay/**")

@@ -142,6 +142,7 @@ const en: typeof vi = {
     reused: 'Taken from my documents',
     noReusable: 'No suitable document in your documents.',
     missingRequired: 'Required documents missing: {names}',
+    discardConfirm: 'Delete this draft for good?',
     discard: 'Discard the draft',
     start: 'Start',
     onBehalf: 'Apply on behalf of someone else',

@@ -140,6 +140,7 @@ export default {
     reused: 'Lấy từ kho giấy tờ',
     noReusable: 'Không có giấy tờ phù hợp trong kho.',
     missingRequired: 'Còn thiếu giấy tờ bắt buộc: {names}',
+    discardConfirm: 'Xóa hẳn bản nháp này?',
     discard: 'Xóa bản nháp',
     start: 'Bắt đầu',
     onBehalf: 'Nộp thay cho người khác',
