@@ -3,7 +3,7 @@ public lookup, and problem+json field errors at their fields (axe-core on every 
 
 from __future__ import annotations
 
-from backend.seed import DEMO_CITIZEN, DEMO_CITIZEN_PASSWORD
+from backend.seed import DEMO_CITIZEN, DEMO_CITIZEN_PASSWORD, DEMO_OFFICER_PASSWORD
 from tests.dossier_fixtures import PDF, PNG
 from tests.e2e import api_setup
 
@@ -98,3 +98,28 @@ def test_the_remaining_public_pages_pass_axe(new_pages, live_server):
     pages.page.click("form button[type=submit]")
     pages.page.wait_for_selector("[role=alert], .error")  # the bad token is refused, in words
     assert not pages.csp_violations(), pages.csp_violations()
+
+
+def test_no_page_is_wider_than_a_360_px_phone(new_pages, live_server):
+    pages = new_pages("narrow", "small")
+    page = pages.page
+
+    def fits(path: str) -> None:
+        pages.goto(path)
+        page.wait_for_selector("main [role=status] .spinner", state="detached")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 360, f"{path} is {width} px wide"
+
+    for path in ("/", "/?q=khai sinh", "/thu-tuc/2.000488", "/dang-ky", "/tra-cuu", "/xac-minh"):
+        fits(path)
+    sign_in(pages, "congdan@demo.dvc.local", DEMO_CITIZEN_PASSWORD)
+    for path in ("/ho-so-cua-toi", "/giay-to-cua-toi"):
+        fits(path)
+    pages.context.clear_cookies()
+    pages.goto("/dang-nhap")
+    page.fill("#username", "tiepnhan@demo.dvc.local")
+    page.fill("#password", DEMO_OFFICER_PASSWORD)
+    page.click("form button[type=submit]")
+    page.wait_for_url("**/can-bo")
+    fits("/can-bo")
+    pages.shot("officer-queue-360")
