@@ -1,4 +1,4 @@
-import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
+import { START_LOCATION, createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
 import { useAuth } from './stores/auth'
 import HomeView from './views/citizen/HomeView.vue'
 
@@ -42,14 +42,15 @@ router.beforeEach(async (to) => {
   return true
 })
 
-// Move focus to the new page's heading so screen readers announce it (WCAG 2.4.3).
-router.afterEach(() => {
+// After a client-side navigation, move focus to the new page's heading so screen readers
+// announce it (WCAG 2.4.3); a full page load keeps the browser's order (skip link first).
+router.afterEach((_to, from) => {
   setTimeout(() => {
     const heading = document.querySelector<HTMLElement>('main h1')
-    if (heading) {
-      heading.setAttribute('tabindex', '-1')
-      heading.focus({ preventScroll: true })
-      document.title = `${heading.textContent?.trim() || ''} — Dịch vụ công`
-    }
+    if (!heading) return
+    document.title = `${heading.textContent?.trim() || ''} — Dịch vụ công`
+    if (from === START_LOCATION) return
+    heading.setAttribute('tabindex', '-1')
+    heading.focus({ preventScroll: true })
   }, 50)
 })

@@ -123,3 +123,29 @@ def test_no_page_is_wider_than_a_360_px_phone(new_pages, live_server):
     page.wait_for_url("**/can-bo")
     fits("/can-bo")
     pages.shot("officer-queue-360")
+
+
+def test_keyboard_only_sign_in_and_a_failed_request_can_be_retried(new_pages, live_server):
+    pages = new_pages("keyboard", "phone")
+    page = pages.page
+    pages.goto("/dang-nhap")
+    page.keyboard.press("Tab")  # the first stop skips to the content
+    assert page.evaluate("document.activeElement.className") == "skip"
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "username"
+    page.keyboard.type("congdan@demo.dvc.local")
+    page.keyboard.press("Tab")
+    page.keyboard.type(DEMO_CITIZEN_PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/ho-so-cua-toi")
+
+    # Offline: the list says it cannot reach the server and offers to try again.
+    pages.context.set_offline(True)
+    page.select_option("#status-filter", "draft")
+    page.wait_for_selector("[role=alert]:has-text('Không kết nối được máy chủ')")
+    pages.shot("offline")
+    pages.context.set_offline(False)
+    page.click("[role=alert] button:has-text('Thử lại')")
+    page.wait_for_selector("main [role=alert]", state="detached")
+    pages.axe("back-online")
