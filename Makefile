@@ -33,7 +33,7 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
 # server shows a placeholder page.
 frontend:
 	@if [ -f frontend/package.json ] && command -v npm >/dev/null 2>&1; then \
-		cd frontend && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && npm run build; \
+		cd frontend && { [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund; } && npm run build; \
 	else \
 		echo "frontend: no frontend/package.json or no npm; serving the placeholder page"; \
 	fi
