@@ -220,7 +220,7 @@ def new_pages(request, browser, live_server):
         context = browser.new_context(
             viewport=VIEWPORTS[viewport], locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh"
         )
-        context.set_default_timeout(15000)
+        context.set_default_timeout(20000)
         contexts.append(context)
         made.append(Pages(context, f"{viewport}-{name}", live_server))
         return made[-1]
