@@ -33,7 +33,7 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
 # server shows a placeholder page.
 frontend:
 	@if [ -f frontend/package.json ] && command -v npm >/dev/null 2>&1; then \
-		cd frontend && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && npm run build; \
+		cd frontend && { [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund; } && npm run build; \
 	else \
 		echo "frontend: no frontend/package.json or no npm; serving the placeholder page"; \
 	fi
@@ -73,6 +73,9 @@ test: $(VENV)/.dev-installed sysdeps
 	@bash scripts/ensure-services.sh
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	@echo "The SPA: build (the browser tests serve it) and its unit tests (vitest):"
+	$(MAKE) frontend
+	@if command -v npm >/dev/null 2>&1; then cd frontend && npm test; else echo "no npm: vitest skipped"; fi
 	@echo "The whole suite with the server clock in UTC, then in Vietnam's time zone:"
 	TZ=UTC $(BIN)/python -m pytest
 	TZ=Asia/Ho_Chi_Minh $(BIN)/python -m pytest -q

@@ -6,6 +6,7 @@
 # sign with a key on a PKCS#11 token (skipped where SoftHSM2 is missing).
 set -euo pipefail
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-core poppler-utils libzbar0 softhsm2)
+packages+=(chromium)  # the SPA's browser tests (tests/e2e) drive Debian's Chromium
 
 if command -v dpkg-query >/dev/null 2>&1; then
   missing=()
@@ -38,6 +39,7 @@ fi
 command -v pdftoppm >/dev/null 2>&1 || missing+=("poppler-utils (pdftoppm, pdfsig)")
 python3 -c 'import ctypes.util, sys; sys.exit(0 if ctypes.util.find_library("zbar") else 1)' \
   || missing+=("zbar (libzbar0), to decode QR codes in tests")
+[[ -x /usr/bin/chromium ]] || missing+=("chromium at /usr/bin/chromium (browser tests of the SPA)")
 if [[ ${#missing[@]} -gt 0 ]]; then
   echo "Missing system requirements:" >&2
   printf '  - %s\n' "${missing[@]}" >&2

@@ -17,6 +17,7 @@ from backend.backoffice.schemas import (
     NoteInputSchema,
     NoteSchema,
     OfficerDossierSchema,
+    OfficerRefSchema,
     PaymentRequestSchema,
     QueueCountsSchema,
     QueuePageSchema,
@@ -94,6 +95,15 @@ class OfficerDossierReceipt(Resource):
         if dossier.received_at is None:
             raise InvalidTransition()
         return services.receipt_slip(dossier)
+
+
+@backoffice_ns.route(f"/dossiers/{DOSSIER}/specialists")
+class OfficerDossierSpecialists(Resource):
+    @login_required(kind="officer")
+    @responds(OfficerRefSchema, many=True, description="Specialists of the competent agency")
+    def get(self, dossier_id):
+        """Whom the dossier can be assigned to (the choices of the ``assign`` action)."""
+        return queries.specialists_for(_dossier(dossier_id))
 
 
 @backoffice_ns.route(f"/dossiers/{DOSSIER}/notes")

@@ -185,3 +185,22 @@ def get_for_officer_or_404(dossier_id, officer: User) -> Dossier:
     if dossier is None or dossier.status == S.DRAFT or not can_officer_see(dossier, officer):
         raise DossierNotFound()
     return dossier
+
+
+def specialists_for(dossier: Dossier) -> list[User]:
+    """Active specialists of the dossier's competent agency: whom it can be assigned to."""
+    from backend.accounts.models import OfficerRole
+
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .join(OfficerRole, OfficerRole.user_id == User.id)
+            .where(
+                User.kind == "officer",
+                User.agency_id == dossier.competent_agency_id,
+                User.is_active.is_(True),
+                OfficerRole.role == "specialist",
+            )
+            .order_by(User.full_name, User.id)
+        )
+    )

@@ -19,6 +19,9 @@ CSP = (
 )
 #: Swagger UI sets inline styles; only the docs page gets this relaxation.
 DOCS_CSP = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+#: Files asked for inline (``?inline=1``: the officer's preview of a PDF attachment) may be
+#: framed by our own pages, and only by them.
+INLINE_FILE_CSP = CSP.replace("frame-ancestors 'none'", "frame-ancestors 'self'")
 
 PLACEHOLDER = """<!doctype html>
 <html lang="vi"><head><meta charset="utf-8">
@@ -88,6 +91,10 @@ def init_app(app: Flask) -> None:
         headers = response.headers
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        disposition = headers.get("Content-Disposition", "")
+        if request.path.startswith("/api/") and disposition.startswith("inline"):
+            headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+            headers.setdefault("Content-Security-Policy", INLINE_FILE_CSP)
         headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("Content-Security-Policy", CSP)
         if app.config["COOKIE_SECURE"]:

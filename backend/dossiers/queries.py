@@ -158,6 +158,11 @@ register_messages(
             "en": "Payment requested",
         },
         "timeline.payment_settled": {"vi": "Đã thanh toán", "en": "Payment received"},
+        "timeline.pay": {"vi": "Đã nộp phí qua VNPay", "en": "Fee paid through VNPay"},
+        "timeline.resume_reception": {
+            "vi": "Hồ sơ bổ sung được chấp nhận, chờ tiếp nhận",
+            "en": "Supplement accepted, back to reception",
+        },
         "timeline.approve": {"vi": "Lãnh đạo đã phê duyệt", "en": "Approved"},
         "timeline.reject": {"vi": "Lãnh đạo không phê duyệt", "en": "Not approved"},
         "timeline.issue": {"vi": "Đã ban hành kết quả", "en": "Result issued"},
