@@ -48,10 +48,17 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "e2e: browser tests against the running app (Chromium)")
 
 
+def _is_e2e(item) -> bool:
+    return "tests/e2e/" in str(item.fspath).replace(os.sep, "/")
+
+
 def pytest_collection_modifyitems(items):
     for item in items:
-        if "tests/e2e/" in str(item.fspath).replace(os.sep, "/"):
+        if _is_e2e(item):
             item.add_marker(pytest.mark.e2e)
+    # Last: Playwright's sync API keeps an event loop running in this thread while the
+    # session-scoped browser lives, and later code calling asyncio.run() (pyHanko) would fail.
+    items.sort(key=_is_e2e)
 
 
 def _stale(dist: Path) -> bool:
