@@ -68,6 +68,7 @@ def _register_namespaces(api) -> None:
         units_ns,
     )
     from backend.dossiers.api import dossiers_ns, lookup_ns
+    from backend.integration.api import integration_admin_ns, integration_ns
     from backend.payments.api import (
         dossier_payments_ns,
         payments_admin_ns,
@@ -92,6 +93,8 @@ def _register_namespaces(api) -> None:
         (dossier_payments_ns, "/dossiers"),
         (payments_admin_ns, "/admin"),
         (refunds_ns, "/backoffice"),
+        (integration_ns, "/integration"),
+        (integration_admin_ns, "/admin"),
     )
     registered = {ns.name for ns in api.namespaces}
     for namespace, path in routes:

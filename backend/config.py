@@ -18,6 +18,9 @@ ROOT_DIR = Path(__file__).resolve().parent.parent
 DEV_ONLY_SECRETS = frozenset({"dev-only-secret-key-do-not-use-in-production"})
 #: DEV-ONLY: the VNPay simulator's terminal secret; production refuses it.
 DEV_VNPAY_SECRET = "dev-only-vnpay-hash-secret-DO-NOT-USE"  # noqa: S105
+#: DEV-ONLY: integration simulators' shared secrets (DVCQG, population DB, VNeID); production
+#: refuses them.
+DEV_INTEGRATION_SECRET = "dev-only-integration-secret-DO-NOT-USE"  # noqa: S105
 
 
 class ConfigError(RuntimeError):
@@ -141,6 +144,39 @@ def load_config(overrides: dict | None = None, environ: dict | None = None) -> d
         "UPLOAD_MAX_DOSSIER_MB": _int(env, "UPLOAD_MAX_DOSSIER_MB", 50),
         "UPLOAD_MAX_FILES": _int(env, "UPLOAD_MAX_FILES", 20),
         "DRAFT_RETENTION_DAYS": _int(env, "DRAFT_RETENTION_DAYS", 30),
+        # Integration: outbound webhooks, one-stop inbound API, DVCQG, population DB, VNeID.
+        "INTEGRATION_ALLOW_PRIVATE_TARGETS": _bool(env.get("INTEGRATION_ALLOW_PRIVATE_TARGETS")),
+        "INTEGRATION_RETRY_LADDER": env.get(
+            "INTEGRATION_RETRY_LADDER", "60,300,900,3600,10800,21600,43200,43200"
+        ),
+        "INTEGRATION_RETRY_JITTER": float(env.get("INTEGRATION_RETRY_JITTER") or 0.2),
+        "INTEGRATION_HTTP_CONNECT_TIMEOUT": float(env.get("INTEGRATION_HTTP_CONNECT_TIMEOUT") or 3),
+        "INTEGRATION_HTTP_READ_TIMEOUT": float(env.get("INTEGRATION_HTTP_READ_TIMEOUT") or 10),
+        "INTEGRATION_RELAY_ON_COMMIT": _bool(
+            env.get("INTEGRATION_RELAY_ON_COMMIT"), default=app_env != "test"
+        ),
+        "INTEGRATION_INBOUND_WINDOW_SECONDS": _int(env, "INTEGRATION_INBOUND_WINDOW_SECONDS", 300),
+        "DVCQG_API_URL": env.get("DVCQG_API_URL")
+        or ("" if production else f"{public_base}/simulators/dvcqg/api"),
+        "DVCQG_API_KEY": env.get("DVCQG_API_KEY") or ("" if production else DEV_INTEGRATION_SECRET),
+        "DVCQG_FILE_BASE_URL": env.get("DVCQG_FILE_BASE_URL") or public_base,
+        "POPULATION_API_URL": env.get("POPULATION_API_URL")
+        or ("" if production else f"{public_base}/simulators/population/api/congdan"),
+        "POPULATION_API_KEY": env.get("POPULATION_API_KEY")
+        or ("" if production else DEV_INTEGRATION_SECRET),
+        "POPULATION_SERVICE_CODE": env.get("POPULATION_SERVICE_CODE", "DVC-TINH"),
+        "POPULATION_INTEGRATION_CODE": env.get("POPULATION_INTEGRATION_CODE", "LGSP-DEV"),
+        # off | verify (mark matching accounts verified) | require (refuse a mismatch).
+        "POPULATION_CHECK_AT_REGISTRATION": env.get(
+            "POPULATION_CHECK_AT_REGISTRATION", "off" if app_env == "test" else "verify"
+        ),
+        "VNEID_ISSUER": env.get("VNEID_ISSUER")
+        or ("" if production else f"{public_base}/simulators/vneid"),
+        "VNEID_CLIENT_ID": env.get("VNEID_CLIENT_ID") or ("" if production else "dvc-dev"),
+        "VNEID_CLIENT_SECRET": env.get("VNEID_CLIENT_SECRET")
+        or ("" if production else DEV_INTEGRATION_SECRET),
+        "VNEID_REDIRECT_URI": env.get("VNEID_REDIRECT_URI")
+        or f"{public_base}/api/v1/auth/vneid/callback",
     }
     if overrides:
         cfg.update(overrides)
@@ -183,5 +219,17 @@ def check_production(cfg: dict) -> None:
         problems.append("S3_BUCKET must be set when STORAGE_BACKEND is s3")
     if cfg.get("MAIL_BACKEND") == "smtp" and cfg.get("SMTP_SECURITY") == "none":
         problems.append("SMTP_SECURITY must be starttls or ssl")
+    if cfg.get("INTEGRATION_ALLOW_PRIVATE_TARGETS"):
+        problems.append("INTEGRATION_ALLOW_PRIVATE_TARGETS must be off (SSRF protection)")
+    ladder = [float(x) for x in str(cfg.get("INTEGRATION_RETRY_LADDER") or "0").split(",")]
+    if sum(ladder) * (1 - float(cfg.get("INTEGRATION_RETRY_JITTER") or 0)) < 86400:
+        problems.append("INTEGRATION_RETRY_LADDER must span at least 24 hours")
+    for key in ("DVCQG_API_URL", "POPULATION_API_URL", "VNEID_ISSUER", "VNEID_REDIRECT_URI"):
+        value = str(cfg.get(key) or "")
+        if value and not value.startswith("https://"):
+            problems.append(f"{key} must be an https:// URL")
+    for key in ("DVCQG_API_KEY", "POPULATION_API_KEY", "VNEID_CLIENT_SECRET"):
+        if cfg.get(key) == DEV_INTEGRATION_SECRET:
+            problems.append(f"{key} must not be the development value")
     if problems:
         raise ConfigError("Unsafe production configuration: " + "; ".join(problems))

@@ -38,8 +38,15 @@ def init_app(app: Flask) -> None:
                 "task": "dossiers.purge_idle_drafts",
                 "schedule": crontab(hour=2, minute=30),
             },
+            "relay-outbox": {"task": "integration.relay_outbox", "schedule": 15.0},
+            "sync-dvcqg": {"task": "integration.sync_dvcqg", "schedule": crontab(minute="*")},
         },
-        include=["backend.core.mail", "backend.dossiers.tasks", "backend.payments.tasks"],
+        include=[
+            "backend.core.mail",
+            "backend.dossiers.tasks",
+            "backend.payments.tasks",
+            "backend.integration.tasks",
+        ],
     )
 
     app.extensions["celery"] = celery
