@@ -69,6 +69,7 @@ def _register_namespaces(api) -> None:
     )
     from backend.dossiers.api import dossiers_ns, lookup_ns
     from backend.integration.api import integration_admin_ns, integration_ns
+    from backend.integration.identity_api import identity_ns, population_admin_ns, population_ns
     from backend.payments.api import (
         dossier_payments_ns,
         payments_admin_ns,
@@ -95,6 +96,9 @@ def _register_namespaces(api) -> None:
         (refunds_ns, "/backoffice"),
         (integration_ns, "/integration"),
         (integration_admin_ns, "/admin"),
+        (identity_ns, "/me/identity"),
+        (population_ns, "/backoffice/population"),
+        (population_admin_ns, "/admin"),
     )
     registered = {ns.name for ns in api.namespaces}
     for namespace, path in routes:

@@ -26,3 +26,7 @@ def init_app(app: Flask) -> None:
     from backend.simulators import vnpay
 
     vnpay.init_app(app)
+
+    from backend.simulators import population
+
+    population.init_app(app)
