@@ -69,7 +69,12 @@ def _register_namespaces(api) -> None:
     )
     from backend.dossiers.api import dossiers_ns, lookup_ns
     from backend.integration.api import integration_admin_ns, integration_ns
-    from backend.integration.identity_api import identity_ns, population_admin_ns, population_ns
+    from backend.integration.identity_api import (
+        identity_ns,
+        population_admin_ns,
+        population_ns,
+        vneid_ns,
+    )
     from backend.payments.api import (
         dossier_payments_ns,
         payments_admin_ns,
@@ -99,6 +104,7 @@ def _register_namespaces(api) -> None:
         (identity_ns, "/me/identity"),
         (population_ns, "/backoffice/population"),
         (population_admin_ns, "/admin"),
+        (vneid_ns, "/auth/vneid"),
     )
     registered = {ns.name for ns in api.namespaces}
     for namespace, path in routes:

@@ -46,7 +46,7 @@ def serve(wsgi_app) -> Iterator[str]:
         try:
             server = make_server(HOST, port, wsgi_app, threaded=True)
             break
-        except OSError:
+        except (OSError, SystemExit):  # werkzeug exits when the port is taken
             continue
     if server is None:
         raise RuntimeError("no free port for the test server")

@@ -3,13 +3,24 @@ prefill, officers at the counter, the lookup log for admins) and VNeID sign-in."
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import sqlalchemy as sa
+from flask import current_app, redirect, request
 from flask_restx import Namespace, Resource
 from marshmallow import Schema, fields, validate
 
-from backend.accounts.auth import current_user, login_required
+from backend.accounts import services as account_services
+from backend.accounts.auth import (
+    current_user,
+    issue_access_token,
+    login_required,
+    public,
+    set_session_cookies,
+)
 from backend.accounts.models import Role
 from backend.accounts.schemas import UserSchema
+from backend.core import audit
 from backend.core.api import (
     DateTime,
     PageQuerySchema,
@@ -21,7 +32,7 @@ from backend.core.api import (
     responds,
 )
 from backend.extensions import db
-from backend.integration import identity
+from backend.integration import identity, vneid
 from backend.integration.models import PopulationLookup
 
 identity_ns = Namespace(
@@ -146,3 +157,87 @@ class PopulationLookupLog(Resource):
         if query.get("personal_id"):
             stmt = stmt.where(PopulationLookup.personal_id == query["personal_id"])
         return paginate(db.session, stmt, query["page"], query["size"])
+
+
+# --- VNeID sign-in -----------------------------------------------------------------------------
+
+vneid_ns = Namespace("vneid", description="Sign-in with VNeID (the national electronic identity)")
+
+
+class VneidLoginQuerySchema(Schema):
+    next = fields.String(
+        load_default=None,
+        validate=validate.Length(max=512),
+        metadata={"description": "Path of the SPA to return to after signing in"},
+    )
+
+
+class VneidCallbackQuerySchema(Schema):
+    code = fields.String(load_default=None, validate=validate.Length(max=2048))
+    state = fields.String(load_default=None, validate=validate.Length(max=512))
+    error = fields.String(load_default=None, validate=validate.Length(max=128))
+
+
+def _failed(reason: str):
+    audit.record("auth.login_failed", data={"reason": f"vneid_{reason}"})
+    response = redirect(f"/dang-nhap?{urlencode({'vneid_error': reason})}", 302)
+    response.delete_cookie(
+        vneid.STATE_COOKIE,
+        path=vneid.STATE_COOKIE_PATH,
+        secure=current_app.config["COOKIE_SECURE"],
+        samesite="Lax",
+    )
+    return response
+
+
+@vneid_ns.route("/login")
+class VneidLogin(Resource):
+    @public
+    @accepts(VneidLoginQuerySchema, location="query")
+    @responds(status=302, description="To the VNeID sign-in page")
+    def get(self, query):
+        """Start signing in with VNeID ("Đăng nhập bằng VNeID"): redirects the browser to the
+        national portal's sign-in page."""
+        try:
+            started = vneid.start(query["next"])
+        except vneid.VneidError as exc:
+            return _failed(exc.reason)
+        response = redirect(started.url, 302)
+        response.set_cookie(
+            vneid.STATE_COOKIE,
+            started.cookie,
+            max_age=vneid.STATE_SECONDS,
+            httponly=True,
+            secure=current_app.config["COOKIE_SECURE"],
+            samesite="Lax",
+            path=vneid.STATE_COOKIE_PATH,
+        )
+        return response
+
+
+@vneid_ns.route("/callback")
+class VneidCallback(Resource):
+    @public
+    @accepts(VneidCallbackQuerySchema, location="query")
+    @responds(status=302, description="Signed in (session cookies set), back to the SPA")
+    def get(self, query):
+        """Where VNeID sends the browser back: the account is linked or created from the
+        verified identity and signed in with the same session cookies as a password sign-in.
+        A failure redirects to ``/dang-nhap?vneid_error=<reason>``."""
+        try:
+            state = vneid.read_state(request.cookies.get(vneid.STATE_COOKIE))
+            user = vneid.finish(
+                state=state,
+                code=query["code"],
+                returned_state=query["state"],
+                error=query["error"],
+            )
+        except vneid.VneidError as exc:
+            return _failed(exc.reason)
+        session, refresh = account_services.start_session(
+            user, client="cookie", ip=request.remote_addr, user_agent=request.user_agent.string
+        )
+        response = redirect(state["next"], 302)
+        set_session_cookies(response, issue_access_token(user, session), refresh)
+        response.delete_cookie(vneid.STATE_COOKIE, path=vneid.STATE_COOKIE_PATH)
+        return response

@@ -30,3 +30,7 @@ def init_app(app: Flask) -> None:
     from backend.simulators import population
 
     population.init_app(app)
+
+    from backend.simulators import vneid
+
+    vneid.init_app(app)
