@@ -9,16 +9,18 @@ import sqlalchemy as sa
 from flask import g, jsonify, request
 from flask_restx import Namespace, Resource
 
-from backend.accounts.auth import current_user, login_required
+from backend.accounts.auth import current_user, login_required, public
 from backend.accounts.models import Role
 from backend.core.api import (
     accepts,
     documents_errors,
+    file_response,
     openapi_meta,
     page_schema,
     paginate,
     responds,
 )
+from backend.core.storage import get_storage
 from backend.extensions import db
 from backend.integration import dvcqg, inbound, receivers, services, signing  # noqa: F401
 from backend.integration.errors import DeliveryNotFound, SubscriberNotFound
@@ -88,6 +90,22 @@ class OnestopEvents(Resource):
         if replayed:
             response.headers["Idempotent-Replayed"] = "true"
         return response
+
+
+@integration_ns.route("/dvcqg/files/<string:token>")
+class DvcqgFile(Resource):
+    @public
+    @responds(status=200, description="The file")
+    def get(self, token):
+        """A dossier's submitted file or issued result, for the National Public Service Portal
+        (the link in TaiLieuNop / DanhSachGiayToKetQua carries a signature)."""
+        stored = dvcqg.stored_file(token)
+        return file_response(
+            get_storage().open(stored.storage_key),
+            content_type=stored.content_type,
+            size=stored.size,
+            filename=stored.filename,
+        )
 
 
 # --- administration ----------------------------------------------------------------------------

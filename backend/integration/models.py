@@ -212,6 +212,8 @@ class DvcqgDossierSync(Base):
     changed_at: Mapped[datetime] = mapped_column(default=utcnow)
     synced_at: Mapped[datetime | None]
     attempts: Mapped[int] = mapped_column(default=0)
+    #: After a failure, not before this moment (backoff).
+    next_attempt_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(sa.String(255))
 
     __table_args__ = (

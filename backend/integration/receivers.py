@@ -34,7 +34,8 @@ def _on_step(dossier, entry, actor, event_data, **_) -> None:
         upsert_insert(table)
         .values(dossier_id=dossier.id, synced=0, known_to_portal=False, changed_at=now, attempts=0)
         .on_conflict_do_update(
-            index_elements=[table.c.dossier_id], set_={"synced": 0, "changed_at": now}
+            index_elements=[table.c.dossier_id],
+            set_={"synced": 0, "changed_at": now, "next_attempt_at": None},
         )
     )
     if current_app.config.get("INTEGRATION_RELAY_ON_COMMIT"):

@@ -34,3 +34,7 @@ def init_app(app: Flask) -> None:
     from backend.simulators import vneid
 
     vneid.init_app(app)
+
+    from backend.simulators import dvcqg
+
+    dvcqg.init_app(app)

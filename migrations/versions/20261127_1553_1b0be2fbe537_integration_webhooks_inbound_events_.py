@@ -204,6 +204,7 @@ def upgrade() -> None:
         sa.Column("changed_at", backend.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("synced_at", backend.core.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("next_attempt_at", backend.core.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("last_error", sa.String(length=255), nullable=True),
         sa.ForeignKeyConstraint(
             ["dossier_id"],
