@@ -156,12 +156,18 @@ def load_config(overrides: dict | None = None, environ: dict | None = None) -> d
             env.get("INTEGRATION_RELAY_ON_COMMIT"), default=app_env != "test"
         ),
         "INTEGRATION_INBOUND_WINDOW_SECONDS": _int(env, "INTEGRATION_INBOUND_WINDOW_SECONDS", 300),
+        # The national systems' URLs default to the simulators mounted in the app (tests set
+        # their own: nothing is called unless configured).
         "DVCQG_API_URL": env.get("DVCQG_API_URL")
-        or ("" if production else f"{public_base}/simulators/dvcqg/api"),
+        or ("" if production or app_env == "test" else f"{public_base}/simulators/dvcqg/api"),
         "DVCQG_API_KEY": env.get("DVCQG_API_KEY") or ("" if production else DEV_INTEGRATION_SECRET),
         "DVCQG_FILE_BASE_URL": env.get("DVCQG_FILE_BASE_URL") or public_base,
         "POPULATION_API_URL": env.get("POPULATION_API_URL")
-        or ("" if production else f"{public_base}/simulators/population/api/congdan"),
+        or (
+            ""
+            if production or app_env == "test"
+            else f"{public_base}/simulators/population/api/congdan"
+        ),
         "POPULATION_API_KEY": env.get("POPULATION_API_KEY")
         or ("" if production else DEV_INTEGRATION_SECRET),
         "POPULATION_SERVICE_CODE": env.get("POPULATION_SERVICE_CODE", "DVC-TINH"),
@@ -171,7 +177,7 @@ def load_config(overrides: dict | None = None, environ: dict | None = None) -> d
             "POPULATION_CHECK_AT_REGISTRATION", "off" if app_env == "test" else "verify"
         ),
         "VNEID_ISSUER": env.get("VNEID_ISSUER")
-        or ("" if production else f"{public_base}/simulators/vneid"),
+        or ("" if production or app_env == "test" else f"{public_base}/simulators/vneid"),
         "VNEID_CLIENT_ID": env.get("VNEID_CLIENT_ID") or ("" if production else "dvc-dev"),
         "VNEID_CLIENT_SECRET": env.get("VNEID_CLIENT_SECRET")
         or ("" if production else DEV_INTEGRATION_SECRET),
