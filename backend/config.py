@@ -152,6 +152,7 @@ def load_config(overrides: dict | None = None, environ: dict | None = None) -> d
         "INTEGRATION_RETRY_JITTER": float(env.get("INTEGRATION_RETRY_JITTER") or 0.2),
         "INTEGRATION_HTTP_CONNECT_TIMEOUT": float(env.get("INTEGRATION_HTTP_CONNECT_TIMEOUT") or 3),
         "INTEGRATION_HTTP_READ_TIMEOUT": float(env.get("INTEGRATION_HTTP_READ_TIMEOUT") or 10),
+        "INTEGRATION_RELAY_CONCURRENCY": _int(env, "INTEGRATION_RELAY_CONCURRENCY", 8),
         "INTEGRATION_RELAY_ON_COMMIT": _bool(
             env.get("INTEGRATION_RELAY_ON_COMMIT"), default=app_env != "test"
         ),
