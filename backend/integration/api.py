@@ -34,6 +34,7 @@ from backend.integration.schemas import (
     DeliverySchema,
     InboundEventSchema,
     InboundResultReplySchema,
+    ReplayCountSchema,
     SubscriberCreateSchema,
     SubscriberSchema,
     SubscriberUpdateSchema,
@@ -161,6 +162,17 @@ class SubscriberItem(Resource):
         return services.update_subscriber(
             _subscriber_or_404(subscriber_id), actor=current_user(), changes=data
         )
+
+
+@integration_admin_ns.route("/integration/subscribers/<uuid:subscriber_id>/replay-dead")
+class SubscriberReplayDead(Resource):
+    @login_required(Role.ADMIN)
+    @responds(ReplayCountSchema, description="How many dead deliveries are pending again")
+    def post(self, subscriber_id):
+        """Replay the whole dead letter of a subscriber, in the original order (after an
+        outage longer than the retry ladder)."""
+        subscriber = _subscriber_or_404(subscriber_id)
+        return {"replayed": services.replay_dead(subscriber, actor=current_user())}
 
 
 @integration_admin_ns.route("/integration/deliveries")

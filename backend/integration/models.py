@@ -68,8 +68,8 @@ class Delivery(IdMixin, Base):
     last_status: Mapped[int | None]
     last_error: Mapped[str | None] = mapped_column(sa.String(255))
 
-    subscriber: Mapped[Subscriber] = relationship(lazy="joined")
-    event = relationship("OutboxEvent", lazy="joined")
+    subscriber: Mapped[Subscriber] = relationship(lazy="joined", innerjoin=True)
+    event = relationship("OutboxEvent", lazy="joined", innerjoin=True)
     attempt_rows: Mapped[list[DeliveryAttempt]] = relationship(
         cascade="all, delete-orphan", order_by="DeliveryAttempt.id"
     )

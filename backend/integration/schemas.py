@@ -81,6 +81,10 @@ class DeliveryDetailSchema(DeliverySchema):
     history = fields.List(fields.Nested(AttemptSchema), attribute="attempt_rows", required=True)
 
 
+class ReplayCountSchema(Schema):
+    replayed = fields.Integer(required=True)
+
+
 class ClientCreateSchema(Schema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=128))
     agency_code = fields.String(

@@ -359,3 +359,26 @@ def replay(delivery: Delivery, *, actor: User) -> Delivery:
         data={"previous_state": previous, "event": str(event.uuid)},
     )
     return delivery
+
+
+def replay_dead(subscriber: Subscriber, *, actor: User) -> int:
+    """Replay every dead delivery of ``subscriber`` (e.g. after an outage longer than the
+    ladder); they go out in their original order. Returns how many."""
+    dead = db.session.scalars(
+        sa.select(Delivery)
+        .where(Delivery.subscriber_id == subscriber.id, Delivery.state == DEAD)
+        .order_by(Delivery.event_id)
+        .with_for_update(of=Delivery)
+    ).all()
+    now = utcnow()
+    for delivery in dead:
+        delivery.state, delivery.attempts, delivery.next_attempt_at = PENDING, 0, now
+        delivery.dead_at = None
+    db.session.flush()
+    audit.record(
+        "integration.deliveries_replayed",
+        actor_uuid=actor.uuid,
+        subject=str(subscriber.uuid),
+        data={"count": len(dead)},
+    )
+    return len(dead)

@@ -314,3 +314,33 @@ def test_only_admins_manage_webhooks(client, db):
         headers=bearer(client, OfficerFactory(roles=["admin"]).email),
     )
     assert missing.status_code == 404
+
+
+def test_a_whole_dead_letter_is_replayed_in_order(app, client, db, admin, private_ok, monkeypatch):
+    monkeypatch.setitem(app.config, "INTEGRATION_RETRY_LADDER", "0")
+    sub = subscribe(client, admin, f"http://127.0.0.1:{free_port()}/hook")
+    for n in (1, 2):
+        event("D", n)
+        event("E", n)
+    db.session.flush()
+    relay_outbox()
+    relay_outbox()  # the heads of D and E die after two attempts; their followers wait
+    states = sorted(d.state for d in db.session.query(Delivery))
+    assert states == ["dead", "dead", "pending", "pending"]
+
+    receiver = Receiver()
+    with serve(receiver.app) as base:
+        client.patch(
+            f"/api/v1/admin/integration/subscribers/{sub['id']}",
+            json={"url": base + "/hook"},
+            headers=admin,
+        )
+        replayed = client.post(
+            f"/api/v1/admin/integration/subscribers/{sub['id']}/replay-dead", headers=admin
+        )
+        assert replayed.status_code == 200 and replayed.json == {"replayed": 2}
+        relay_outbox()
+    order = [(e["aggregate"]["id"], e["data"]["n"]) for e in receiver.received]
+    assert sorted(order) == [("D", 1), ("D", 2), ("E", 1), ("E", 2)]
+    assert order.index(("D", 1)) < order.index(("D", 2))
+    assert order.index(("E", 1)) < order.index(("E", 2))
