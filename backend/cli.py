@@ -159,3 +159,7 @@ def officers_create(email, full_name, agency_code, roles, phone, password) -> No
 def register_cli(app: Flask) -> None:
     for group in (db_cli, openapi_cli, seed_cli, officers_cli):
         app.cli.add_command(group)
+
+    from backend.integration.cli import integration_cli
+
+    app.cli.add_command(integration_cli)

@@ -10,6 +10,8 @@ import json
 from flask import Flask, Response, request
 
 from backend import migrate
+from backend.catalog.models import Agency
+from backend.extensions import db
 from backend.integration import signing
 from backend.integration.tasks import sync_dvcqg
 from backend.seed import DEMO_CITIZEN, DEMO_CITIZEN_PASSWORD, DEMO_OFFICER_PASSWORD
@@ -98,3 +100,27 @@ def test_webhooks_and_portal_sync_on_the_embedded_default(make_app, tmp_path):
     portal = app.extensions["dvcqg_sim"]
     assert portal.dossiers[code]["TrangThaiHoSo"] == 1
     assert [row["NoiDungXuLy"] for row in portal.process_log[code]] == ["Nộp hồ sơ"]
+
+
+def test_the_command_line_relays_syncs_and_registers_a_client(make_app, tmp_path):
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    app = make_app(DATABASE_URL=url)
+    migrate.upgrade(url)
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["seed", "demo"]).exit_code == 0
+
+    relayed = runner.invoke(args=["integration", "relay"])
+    synced = runner.invoke(args=["integration", "sync-dvcqg"])
+    created = runner.invoke(
+        args=["integration", "create-client", "--name", "Một cửa tỉnh", "--agency", "nope"]
+    )
+
+    assert relayed.exit_code == 0 and "'dispatched'" in relayed.output
+    assert synced.exit_code == 0 and "synced" in synced.output
+    assert created.exit_code != 0 and "refused" in created.output
+    with app.app_context():
+        agency = db.session.query(Agency).order_by(Agency.id).first().code
+    good = runner.invoke(
+        args=["integration", "create-client", "--name", "Một cửa tỉnh", "--agency", agency]
+    )
+    assert good.exit_code == 0 and "key id: os_" in good.output and "secret: " in good.output
