@@ -123,8 +123,10 @@ def post(
     *,
     connect_timeout: float,
     read_timeout: float,
+    verify: bool | str = True,
 ) -> Reply:
-    """POST ``body`` to the checked ``target``; network failures become ``Reply.error``."""
+    """POST ``body`` to the checked ``target``; network failures become ``Reply.error``.
+    ``verify`` is the CA bundle for TLS (the system's by default)."""
     parts = urlsplit(target.url)
     ip = ipaddress.ip_address(target.address)
     literal = f"[{ip}]" if ip.version == 6 else str(ip)
@@ -145,6 +147,7 @@ def post(
                 timeout=(connect_timeout, read_timeout),
                 allow_redirects=False,
                 stream=True,
+                verify=verify,
             )
             content = response.raw.read(MAX_REPLY_BYTES, decode_content=True) or b""
             response.close()
