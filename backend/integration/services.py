@@ -1,6 +1,7 @@
 """Outbound webhooks: subscribers, the outbox relay, retries, dead letter and replay.
 
-The relay runs in two steps, both in the caller's transaction (a Celery task):
+The relay (the ``integration.relay_outbox`` task) runs rounds of two steps, each in its own
+transaction:
 
 1. :func:`dispatch_events` turns each new outbox event into one :class:`Delivery` per active
    subscriber that wants its type (an event nobody wants is published at once);
@@ -124,15 +125,28 @@ def update_subscriber(subscriber: Subscriber, *, actor: User, changes: dict) -> 
 # --- the relay ---------------------------------------------------------------------------------
 
 
+#: Key of the PostgreSQL advisory lock held by the one dispatcher at work.
+DISPATCH_LOCK = 0x44564301
+
+
 def dispatch_events(limit: int = DISPATCH_BATCH) -> int:
-    """Create the deliveries of undispatched outbox events; returns how many events."""
+    """Create the deliveries of undispatched outbox events, oldest first; returns how many
+    events. Commit before delivering (the task does).
+
+    One dispatcher at a time (a transaction-level advisory lock on PostgreSQL; another caller
+    returns 0): two dispatchers committing events N and N+1 of a dossier in the wrong order
+    would let a relay see N+1's delivery before N's exists and send it first."""
+    bind = db.session.get_bind()
+    if bind.dialect.name == "postgresql" and not db.session.scalar(
+        sa.select(sa.func.pg_try_advisory_xact_lock(DISPATCH_LOCK))
+    ):
+        return 0
     now = utcnow()
     events = db.session.scalars(
         sa.select(OutboxEvent)
         .where(OutboxEvent.dispatched_at.is_(None))
         .order_by(OutboxEvent.id)
         .limit(limit)
-        .with_for_update(skip_locked=True)
     ).all()
     if not events:
         return 0
@@ -322,20 +336,6 @@ def deliver_due(limit: int = DELIVERY_BATCH) -> dict:
     db.session.flush()
     _mark_published(published)
     return counts
-
-
-def relay(max_rounds: int = 20) -> dict:
-    """Dispatch new events and deliver what is due, round after round until nothing is left
-    (each round frees the next event of every dossier whose previous one got through)."""
-    totals = {"dispatched": 0, "delivered": 0, "failed": 0, "dead": 0}
-    for _ in range(max_rounds):
-        totals["dispatched"] += dispatch_events()
-        counts = deliver_due()
-        for name, value in counts.items():
-            totals[name] += value
-        if not counts["delivered"]:
-            break
-    return totals
 
 
 def replay(delivery: Delivery, *, actor: User) -> Delivery:

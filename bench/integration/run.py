@@ -46,6 +46,7 @@ def main() -> None:
     from backend.extensions import db
     from backend.integration import services, signing
     from backend.integration.models import Delivery
+    from backend.integration.tasks import relay_outbox
 
     app = create_app(
         {
@@ -98,8 +99,7 @@ def main() -> None:
         started = time.perf_counter()
         while True:
             run_started = time.perf_counter()
-            with task_transaction():
-                counts = services.relay()
+            counts = relay_outbox()
             run_seconds.append(time.perf_counter() - run_started)
             runs += 1
             if counts["dispatched"] == 0 and counts["delivered"] == 0:

@@ -344,3 +344,21 @@ def test_a_whole_dead_letter_is_replayed_in_order(app, client, db, admin, privat
     assert sorted(order) == [("D", 1), ("D", 2), ("E", 1), ("E", 2)]
     assert order.index(("D", 1)) < order.index(("D", 2))
     assert order.index(("E", 1)) < order.index(("E", 2))
+
+
+def test_only_one_dispatcher_works_at_a_time(app, client, db, admin, private_ok):
+    import sqlalchemy as sa
+
+    from backend.integration import services
+
+    subscribe(client, admin, "http://127.0.0.1:9/hook")
+    event("F", 1)
+    db.session.flush()
+    other = app.extensions["db_engine"].connect()
+    try:
+        other.execute(sa.select(sa.func.pg_advisory_lock(services.DISPATCH_LOCK)))
+        assert services.dispatch_events() == 0  # another worker is dispatching
+        other.execute(sa.select(sa.func.pg_advisory_unlock(services.DISPATCH_LOCK)))
+        assert services.dispatch_events() == 1
+    finally:
+        other.close()
