@@ -37,6 +37,7 @@ from backend.integration.schemas import (
     ReplayCountSchema,
     SubscriberCreateSchema,
     SubscriberSchema,
+    SubscriberUpdatedSchema,
     SubscriberUpdateSchema,
     SubscriberWithSecretSchema,
     SyncRateSchema,
@@ -156,12 +157,15 @@ class SubscriberItem(Resource):
 
     @login_required(Role.ADMIN)
     @accepts(SubscriberUpdateSchema)
-    @responds(SubscriberWithSecretSchema, description="The subscriber and its current secret")
+    @responds(SubscriberUpdatedSchema, description="The subscriber (and a rotated secret)")
     def patch(self, data, subscriber_id):
-        """Change a subscriber (URL, event types, active flag), or rotate its secret."""
-        return services.update_subscriber(
+        """Change a subscriber (URL, event types, active flag), or rotate its secret: the new
+        secret is shown this once."""
+        subscriber = services.update_subscriber(
             _subscriber_or_404(subscriber_id), actor=current_user(), changes=data
         )
+        subscriber.shown_secret = subscriber.secret if data.get("rotate_secret") else None
+        return subscriber
 
 
 @integration_admin_ns.route("/integration/subscribers/<uuid:subscriber_id>/replay-dead")

@@ -180,7 +180,12 @@ def receive(client: InboundClient, envelope: dict, body: bytes) -> tuple[dict, b
         "integration.inbound_applied",
         actor_uuid=client.service_user.uuid,
         subject=dossier.code,
-        data={"client": client.key_id, "event": envelope["id"], "type": envelope["type"]},
+        data={
+            "client": client.key_id,
+            "event": envelope["id"],
+            "type": envelope["type"],
+            "occurred_at": envelope["occurred_at"].isoformat(),
+        },
     )
     return answer, False
 

@@ -49,6 +49,14 @@ class SubscriberWithSecretSchema(SubscriberSchema):
     )
 
 
+class SubscriberUpdatedSchema(SubscriberSchema):
+    secret = fields.String(
+        attribute="shown_secret",
+        allow_none=True,
+        metadata={"description": "The new HMAC key when rotate_secret was asked; else null"},
+    )
+
+
 class DeliveryQuerySchema(PageQuerySchema):
     state = fields.String(validate=validate.OneOf(["pending", "delivered", "dead"]))
     subscriber_id = fields.UUID()

@@ -189,7 +189,7 @@ def test_an_unreachable_subscriber_is_retried_then_dead_lettered_and_replayed(
             json={"url": base + "/hook"},
             headers=admin,
         )
-        assert moved.status_code == 200
+        assert moved.status_code == 200 and moved.json["secret"] is None
         replay = client.post(
             f"/api/v1/admin/integration/deliveries/{first.uuid}/replay", headers=admin
         )
@@ -362,3 +362,22 @@ def test_only_one_dispatcher_works_at_a_time(app, client, db, admin, private_ok)
         assert services.dispatch_events() == 1
     finally:
         other.close()
+
+
+def test_a_rotated_secret_is_shown_once_and_signs_from_then_on(client, db, admin, private_ok):
+    receiver = Receiver()
+    with serve(receiver.app) as base:
+        sub = subscribe(client, admin, base + "/hook")
+        rotated = client.patch(
+            f"/api/v1/admin/integration/subscribers/{sub['id']}",
+            json={"rotate_secret": True},
+            headers=admin,
+        )
+        assert rotated.status_code == 200 and rotated.json["secret"] not in (None, sub["secret"])
+        shown = client.get(f"/api/v1/admin/integration/subscribers/{sub['id']}", headers=admin)
+        assert "secret" not in shown.json
+        receiver.secret = rotated.json["secret"]
+        event("G", 1)
+        db.session.flush()
+        relay_outbox()
+    assert receiver.signature_ok == [True]
