@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from backend.core.clock import VN_TZ, utcnow
-from backend.core.db import UTCDateTime
+from backend.core.db import UTCDateTime, upsert_insert
 from backend.dossiers.models import Dossier, DossierAttachment, ProcessLogEntry
 from backend.dossiers.states import DossierStatus
 from backend.extensions import db
@@ -339,9 +339,9 @@ def _ensure_rows() -> None:
     )
     table = DvcqgDossierSync.__table__
     db.session.execute(
-        table.insert().from_select(
-            ["dossier_id", "synced", "known_to_portal", "changed_at", "attempts"], missing
-        )
+        upsert_insert(table)
+        .from_select(["dossier_id", "synced", "known_to_portal", "changed_at", "attempts"], missing)
+        .on_conflict_do_nothing(index_elements=[table.c.dossier_id])
     )
 
 

@@ -90,6 +90,9 @@ def metadata() -> dict:
     document = _cached_json(issuer + "/.well-known/openid-configuration")
     if document.get("issuer") != issuer:
         raise VneidError("issuer-mismatch")
+    needed = ("authorization_endpoint", "token_endpoint", "jwks_uri")
+    if not all(isinstance(document.get(key), str) for key in needed):
+        raise VneidError("provider-unreachable")
     return document
 
 
