@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from backend.accounts.models import User
-from backend.core import audit
+from backend.core import audit, outbox
 from backend.core.clock import VN_TZ, utcnow
 from backend.core.db import next_counter_value
 from backend.core.errors import AppError, Conflict
@@ -229,7 +229,28 @@ def _settle(
         subject=payment.txn_ref,
         data={"amount": payment.amount, "by": settled_by},
     )
+    _payment_event("payment.succeeded", payment)
     db.session.flush()
+
+
+def _payment_event(event_type: str, payment: Payment, **data) -> None:
+    """An integration event about a payment, keyed by its dossier so that subscribers get it
+    in order with the dossier's own events (integration domain)."""
+    dossier = db.session.get(Dossier, payment.dossier_id)
+    outbox.add_event(
+        event_type,
+        "dossier",
+        str(dossier.uuid),
+        {
+            "dossier": str(dossier.uuid),
+            "code": dossier.code,
+            "payment": str(payment.uuid),
+            "purpose": payment.purpose,
+            "amount": payment.amount,
+            "status": payment.status,
+            **data,
+        },
+    )
 
 
 def _close(payment: Payment, outcome: PaymentOutcome, response_code: str | None) -> None:
@@ -238,6 +259,7 @@ def _close(payment: Payment, outcome: PaymentOutcome, response_code: str | None)
         PaymentOutcome.EXPIRED: "expired",
     }.get(outcome, "failed")
     payment.response_code = response_code
+    _payment_event(f"payment.{payment.status}", payment, response_code=response_code)
     db.session.flush()
 
 
@@ -392,6 +414,7 @@ def refund(payment: Payment, *, actor: User, amount: int, reason: str) -> Refund
         subject=payment.txn_ref,
         data={"amount": amount, "reason": reason},
     )
+    _payment_event("payment.refunded", payment, refunded=amount, reason=reason)
     db.session.flush()
     return row
 

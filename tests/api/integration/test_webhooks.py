@@ -381,3 +381,28 @@ def test_a_rotated_secret_is_shown_once_and_signs_from_then_on(client, db, admin
         db.session.flush()
         relay_outbox()
     assert receiver.signature_ok == [True]
+
+
+def test_payment_events_follow_the_dossier_events_in_order(client, db, admin, private_ok):
+    from tests.payment_fixtures import FEE, dossier_awaiting_payment, ipn_params, start
+
+    receiver = Receiver()
+    with serve(receiver.app) as base:
+        subscribe(client, admin, base + "/hook")
+        dossier, headers = dossier_awaiting_payment(client)
+        failed = start(client, dossier["id"], headers)["payment"]
+        params = ipn_params(failed["txn_ref"], FEE, response="51", status="02")
+        assert client.get("/api/v1/payments/vnpay/ipn", query_string=params).json["RspCode"] == "00"
+        paid = start(client, dossier["id"], headers)["payment"]
+        params = ipn_params(paid["txn_ref"], FEE, transaction_no="14000002")
+        assert client.get("/api/v1/payments/vnpay/ipn", query_string=params).json["RspCode"] == "00"
+        relay_outbox()
+
+    mine = [e for e in receiver.received if e["aggregate"]["id"] == dossier["id"]]
+    assert [e["type"] for e in mine] == [
+        "dossier.submit",
+        "payment.failed",
+        "dossier.pay",
+        "payment.succeeded",
+    ]
+    assert mine[-1]["data"]["payment"] == paid["id"] and mine[-1]["data"]["amount"] == FEE
