@@ -3,6 +3,7 @@ prefill, officers at the counter, the lookup log for admins) and VNeID sign-in."
 
 from __future__ import annotations
 
+from datetime import date
 from urllib.parse import urlencode
 
 import sqlalchemy as sa
@@ -46,6 +47,10 @@ population_admin_ns = Namespace(
 )
 
 
+#: A person's name: letters (any script), single separators (the accounts' rule).
+NAME_PATTERN = r"^[^\W\d_]+(?:[ .'\-][^\W\d_]+)*\.?$"
+
+
 class AddressSchema(Schema):
     province_code = fields.String(required=True)
     ward_code = fields.String(required=True)
@@ -80,8 +85,14 @@ class PrefillInputSchema(Schema):
 
 class OfficerLookupSchema(Schema):
     personal_id = fields.String(required=True, validate=Pattern(r"^[0-9]{12}$"))
-    full_name = fields.String(required=True, validate=validate.Length(min=2, max=128))
-    date_of_birth = fields.Date(required=True)
+    full_name = fields.String(
+        required=True,
+        validate=[validate.Length(min=2, max=128), Pattern(NAME_PATTERN)],
+        metadata={"description": "As on the ID card: letters, spaces, . ' -"},
+    )
+    date_of_birth = fields.Date(
+        required=True, validate=validate.Range(min=date(1900, 1, 1), max=date(2299, 12, 31))
+    )
     purpose = fields.String(
         required=True, validate=validate.OneOf(["counter_intake", "dossier_check"])
     )

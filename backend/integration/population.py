@@ -153,7 +153,7 @@ class PopulationClient:
                 "MaCanBo": officer_code,
                 "SoDinhDanh": personal_id,
                 "HoVaTen": " ".join(full_name.split()),
-                "NgaySinh": date_of_birth.strftime("%Y%m%d"),
+                "NgaySinh": f"{date_of_birth.year:04d}{date_of_birth:%m%d}",
             }
         )
         try:
