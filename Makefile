@@ -43,13 +43,14 @@ migrate: $(VENV)/.runtime-installed
 
 seed: migrate
 	$(FLASK) seed demo
+	$(FLASK) keys init
 
 run: $(VENV)/.runtime-installed frontend seed
 	@echo "Serving on http://$(HOST):$(PORT)  (API /api/v1, docs /api/docs)"
 	$(FLASK) run --host $(HOST) --port $(PORT) --with-threads
 
 worker: $(VENV)/.runtime-installed
-	$(BIN)/celery -A backend.worker worker -Q default,mail --loglevel INFO
+	$(BIN)/celery -A backend.worker worker -Q default,mail,results --loglevel INFO
 
 sysdeps:
 	@bash scripts/ensure-system-packages.sh

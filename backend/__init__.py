@@ -81,7 +81,13 @@ def _register_namespaces(api) -> None:
         payments_ns,
         refunds_ns,
     )
-    from backend.results.api import documents_ns
+    from backend.results.api import (
+        backoffice_documents_ns,
+        documents_admin_ns,
+        documents_ns,
+        dossier_documents_ns,
+        verify_ns,
+    )
 
     routes = (
         (auth_ns, "/auth"),
@@ -99,6 +105,10 @@ def _register_namespaces(api) -> None:
         (dossier_payments_ns, "/dossiers"),
         (payments_admin_ns, "/admin"),
         (refunds_ns, "/backoffice"),
+        (dossier_documents_ns, "/dossiers"),
+        (backoffice_documents_ns, "/backoffice"),
+        (documents_admin_ns, "/admin"),
+        (verify_ns, "/verify"),
         (integration_ns, "/integration"),
         (integration_admin_ns, "/admin"),
         (identity_ns, "/me/identity"),

@@ -15,6 +15,7 @@ db_cli = AppGroup("db", help="Database migrations (Alembic).")
 openapi_cli = AppGroup("openapi", help="The OpenAPI 3 document.")
 seed_cli = AppGroup("seed", help="Reference and demo data.")
 officers_cli = AppGroup("officers", help="Back-office accounts.")
+keys_cli = AppGroup("keys", help="Signing keys of the issuing agencies (results).")
 
 OPENAPI_PATH = ROOT_DIR / "openapi.yaml"
 
@@ -156,7 +157,34 @@ def officers_create(email, full_name, agency_code, roles, phone, password) -> No
     click.echo(f"created officer {officer.uuid} ({officer.email}) roles={','.join(officer.roles)}")
 
 
+@keys_cli.command("init")
+def keys_init() -> None:
+    """Create the dev root CA, the TSA certificate and a signing certificate per agency in
+    RESULTS_KEYS_DIR (idempotent; refused unless RESULTS_DEV_KEYS)."""
+    import sqlalchemy as sa
+
+    from backend.catalog.models import Agency
+    from backend.extensions import db
+    from backend.results import keys
+
+    if not current_app.config["RESULTS_DEV_KEYS"]:
+        raise click.ClickException(
+            "dev keys are off (RESULTS_DEV_KEYS): install the agencies' PKCS#12 files instead"
+        )
+    try:
+        agencies = db.session.execute(sa.select(Agency.code, Agency.name_vi)).all()
+    except sa.exc.SQLAlchemyError:  # no database yet: the dev CA and the default signer
+        agencies = []
+    created = keys.init_dev_keys([tuple(row) for row in agencies])
+    folder = keys.keys_dir()
+    if not created:
+        click.echo(f"{folder}: nothing to create")
+    for name in created:
+        click.echo(f"created {folder / name}")
+
+
 def register_cli(app: Flask) -> None:
+    app.cli.add_command(keys_cli)
     for group in (db_cli, openapi_cli, seed_cli, officers_cli):
         app.cli.add_command(group)
 

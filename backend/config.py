@@ -18,6 +18,8 @@ ROOT_DIR = Path(__file__).resolve().parent.parent
 DEV_ONLY_SECRETS = frozenset({"dev-only-secret-key-do-not-use-in-production"})
 #: DEV-ONLY: the VNPay simulator's terminal secret; production refuses it.
 DEV_VNPAY_SECRET = "dev-only-vnpay-hash-secret-DO-NOT-USE"  # noqa: S105
+#: DEV-ONLY: the passphrase of the generated dev signing keys; production refuses it.
+DEV_RESULTS_KEYS_PASSPHRASE = "dev-only-results-keys-passphrase"  # noqa: S105
 #: DEV-ONLY: integration simulators' shared secrets (DVCQG, population DB, VNeID); production
 #: refuses them.
 DEV_INTEGRATION_SECRET = "dev-only-integration-secret-DO-NOT-USE"  # noqa: S105
@@ -144,6 +146,25 @@ def load_config(overrides: dict | None = None, environ: dict | None = None) -> d
         "UPLOAD_MAX_DOSSIER_MB": _int(env, "UPLOAD_MAX_DOSSIER_MB", 50),
         "UPLOAD_MAX_FILES": _int(env, "UPLOAD_MAX_FILES", 20),
         "DRAFT_RETENTION_DAYS": _int(env, "DRAFT_RETENTION_DAYS", 30),
+        # Results: signing keys (pkcs12 files per agency, or a pkcs11 token), trust roots,
+        # timestamping, PDF/A variant. Dev keys are generated into the instance folder.
+        "RESULTS_SIGNING_BACKEND": env.get("RESULTS_SIGNING_BACKEND", "pkcs12"),
+        "RESULTS_KEYS_DIR": env.get("RESULTS_KEYS_DIR") or str(instance_dir / "keys"),
+        "RESULTS_KEYS_DIR_SET": bool(env.get("RESULTS_KEYS_DIR")),
+        "RESULTS_KEYS_PASSPHRASE": env.get("RESULTS_KEYS_PASSPHRASE")
+        or ("" if production else DEV_RESULTS_KEYS_PASSPHRASE),
+        "RESULTS_DEV_KEYS": _bool(env.get("RESULTS_DEV_KEYS"), default=not production),
+        "RESULTS_TRUST_ROOTS": env.get("RESULTS_TRUST_ROOTS") or None,
+        "RESULTS_PKCS11_MODULE": env.get("RESULTS_PKCS11_MODULE") or None,
+        "RESULTS_PKCS11_TOKEN": env.get("RESULTS_PKCS11_TOKEN") or None,
+        "RESULTS_PKCS11_PIN": env.get("RESULTS_PKCS11_PIN") or None,
+        "RESULTS_PKCS11_KEY_LABEL": env.get("RESULTS_PKCS11_KEY_LABEL") or None,
+        "RESULTS_PKCS11_RAW_MECHANISM": _bool(env.get("RESULTS_PKCS11_RAW_MECHANISM")),
+        "RESULTS_TSA_URL": env.get("RESULTS_TSA_URL") or None,
+        "RESULTS_TSA_TIMEOUT": _int(env, "RESULTS_TSA_TIMEOUT", 10),
+        "RESULTS_PDF_VARIANT": env.get("RESULTS_PDF_VARIANT", "pdf/a-2a"),
+        "RESULTS_VERIFY_RATE_LIMIT": env.get("RESULTS_VERIFY_RATE_LIMIT", "60 per minute"),
+        "RESULTS_VERIFY_MAX_MB": _int(env, "RESULTS_VERIFY_MAX_MB", 20),
         # Integration: outbound webhooks, one-stop inbound API, DVCQG, population DB, VNeID.
         "INTEGRATION_ALLOW_PRIVATE_TARGETS": _bool(env.get("INTEGRATION_ALLOW_PRIVATE_TARGETS")),
         "INTEGRATION_RETRY_LADDER": env.get(
@@ -226,6 +247,7 @@ def check_production(cfg: dict) -> None:
         problems.append("S3_BUCKET must be set when STORAGE_BACKEND is s3")
     if cfg.get("MAIL_BACKEND") == "smtp" and cfg.get("SMTP_SECURITY") == "none":
         problems.append("SMTP_SECURITY must be starttls or ssl")
+    problems.extend(_results_problems(cfg))
     if cfg.get("INTEGRATION_ALLOW_PRIVATE_TARGETS"):
         problems.append("INTEGRATION_ALLOW_PRIVATE_TARGETS must be off (SSRF protection)")
     ladder = [float(x) for x in str(cfg.get("INTEGRATION_RETRY_LADDER") or "0").split(",")]
@@ -240,3 +262,28 @@ def check_production(cfg: dict) -> None:
             problems.append(f"{key} must not be the development value")
     if problems:
         raise ConfigError("Unsafe production configuration: " + "; ".join(problems))
+
+
+def _results_problems(cfg: dict) -> list[str]:
+    """Signing keys: production needs the agencies' own key material and trust roots."""
+    problems = []
+    if cfg.get("RESULTS_DEV_KEYS"):
+        problems.append("RESULTS_DEV_KEYS must be off")
+    backend = cfg.get("RESULTS_SIGNING_BACKEND")
+    if backend == "pkcs12":
+        if not cfg.get("RESULTS_KEYS_DIR_SET"):
+            problems.append("RESULTS_KEYS_DIR must point to the agencies' PKCS#12 files")
+        passphrase = cfg.get("RESULTS_KEYS_PASSPHRASE") or ""
+        if len(passphrase) < 12 or passphrase == DEV_RESULTS_KEYS_PASSPHRASE:
+            problems.append("RESULTS_KEYS_PASSPHRASE must be the key files' own passphrase")
+    elif backend == "pkcs11":
+        if not cfg.get("RESULTS_PKCS11_MODULE") or not cfg.get("RESULTS_PKCS11_KEY_LABEL"):
+            problems.append("RESULTS_PKCS11_MODULE and RESULTS_PKCS11_KEY_LABEL must be set")
+    else:
+        problems.append("RESULTS_SIGNING_BACKEND must be pkcs12 or pkcs11")
+    if not cfg.get("RESULTS_TRUST_ROOTS"):
+        problems.append("RESULTS_TRUST_ROOTS must name the agencies' root certificates (PEM)")
+    tsa = cfg.get("RESULTS_TSA_URL")
+    if tsa and not str(tsa).startswith("https://"):
+        problems.append("RESULTS_TSA_URL must be an https:// URL")
+    return problems

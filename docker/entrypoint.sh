@@ -48,7 +48,7 @@ case "$1" in
     worker)
         shift
         exec celery -A backend.worker:celery worker \
-            --queues default,mail \
+            --queues default,mail,results \
             --concurrency "${CELERY_CONCURRENCY:-2}" \
             --loglevel "${LOG_LEVEL:-INFO}" \
             "$@"

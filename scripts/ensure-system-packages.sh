@@ -2,8 +2,10 @@
 # System packages the test suite needs: Pango and HarfBuzz for WeasyPrint, Noto fonts with
 # every Vietnamese letter, poppler-utils for PDF checks. On Debian/Ubuntu as root, missing
 # ones are installed; anywhere else this stops with the exact list of what is missing.
+# libzbar0: the results tests decode the QR codes printed on issued documents; softhsm2: they
+# sign with a key on a PKCS#11 token (skipped where SoftHSM2 is missing).
 set -euo pipefail
-packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-core poppler-utils)
+packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-core poppler-utils libzbar0 softhsm2)
 
 if command -v dpkg-query >/dev/null 2>&1; then
   missing=()
@@ -34,6 +36,8 @@ if ! { command -v fc-list >/dev/null 2>&1 && fc-list | grep -qi "Noto Sans"; }; 
   missing+=("Noto fonts (Noto Sans / Noto Serif, e.g. package fonts-noto-core or google-noto-sans-fonts)")
 fi
 command -v pdftoppm >/dev/null 2>&1 || missing+=("poppler-utils (pdftoppm, pdfsig)")
+python3 -c 'import ctypes.util, sys; sys.exit(0 if ctypes.util.find_library("zbar") else 1)' \
+  || missing+=("zbar (libzbar0), to decode QR codes in tests")
 if [[ ${#missing[@]} -gt 0 ]]; then
   echo "Missing system requirements:" >&2
   printf '  - %s\n' "${missing[@]}" >&2

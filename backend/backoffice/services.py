@@ -11,6 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from backend.accounts.models import User
 from backend.catalog.deadlines import holiday_calendar, procedure_due_at, working_hours
+from backend.core import audit
 from backend.core.calendar import due_at_with_pauses
 from backend.core.clock import utcnow
 from backend.core.errors import Forbidden
@@ -238,21 +239,24 @@ def decide(
 
 
 def issue(dossier: Dossier, *, officer: User, version: int, number: str, symbol: str) -> Dossier:
-    """The clerk numbers and issues the result: the dossier is resolved (status 9)."""
-    role = _begin(dossier, officer, "issue", version)
+    """The clerk numbers the result and orders its signed document. The dossier waits in the
+    ``issuing`` stage (still processing, 4) and is resolved (9) by the ``results`` task once
+    the signed PDF is stored; the process log records the issue step then."""
+    from backend.results import services as results_services
+
+    _begin(dossier, officer, "issue", version)
     if dossier.stage != states.CLERK or dossier.decision is None:
         raise InvalidTransition()
     dossier.result_number, dossier.result_symbol = number, symbol
-    dossier.finished_at = utcnow()
-    dossier.stage = None
-    _step(
-        dossier,
-        "issue",
-        officer,
-        role,
-        note=f"{number}/{symbol}",
-        event_data={"decision": dossier.decision, "number": number, "symbol": symbol},
+    dossier.stage = results_services.ISSUING
+    audit.record(
+        "dossier.issue_ordered",
+        actor_uuid=officer.uuid,
+        subject=dossier.code,
+        data={"decision": dossier.decision, "number": number, "symbol": symbol},
     )
+    _flush()
+    results_services.order_result(dossier, officer=officer)
     return dossier
 
 

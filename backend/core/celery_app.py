@@ -10,6 +10,8 @@ from backend.extensions import celery
 #: Queue names; each worker pool consumes the queues it is started with.
 QUEUE_DEFAULT = "default"
 QUEUE_MAIL = "mail"
+#: Rendering and signing documents (CPU-bound: its own worker pool scales independently).
+QUEUE_RESULTS = "results"
 
 
 def init_app(app: Flask) -> None:
@@ -22,7 +24,10 @@ def init_app(app: Flask) -> None:
         result_serializer="json",
         accept_content=["json"],
         task_default_queue=QUEUE_DEFAULT,
-        task_routes={"core.send_mail": {"queue": QUEUE_MAIL}},
+        task_routes={
+            "core.send_mail": {"queue": QUEUE_MAIL},
+            "results.produce_document": {"queue": QUEUE_RESULTS},
+        },
         task_acks_late=True,
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
@@ -45,6 +50,7 @@ def init_app(app: Flask) -> None:
             "backend.core.mail",
             "backend.dossiers.tasks",
             "backend.payments.tasks",
+            "backend.results.tasks",
             "backend.integration.tasks",
         ],
     )

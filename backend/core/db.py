@@ -6,6 +6,7 @@ Services ``flush()``; only the transaction boundary (``core.transaction``) commi
 
 from __future__ import annotations
 
+import functools
 import uuid
 from datetime import UTC, datetime
 from typing import ClassVar
@@ -146,20 +147,29 @@ def upsert_insert(table: sa.Table):
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
 
 
-def next_counter_value(table: sa.Table, **key) -> int:
-    """Increment the ``last_value`` of the counter row ``key`` (created at 1) and return it.
+@functools.cache
+def _counter_upsert(table: sa.Table, dialect: str, names: tuple[str, ...]):
+    from sqlalchemy.dialects import sqlite
 
-    One upsert: concurrent callers queue on the row until the first commits, so values never
-    repeat, and a rolled-back caller gives its value back."""
-    from backend.extensions import db
-
-    stmt = (
-        upsert_insert(table)
-        .values(**key, last_value=1)
+    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+    return (
+        insert.values({**{name: sa.bindparam(name) for name in names}, "last_value": 1})
         .on_conflict_do_update(
-            index_elements=[table.c[name] for name in key],
+            index_elements=[table.c[name] for name in names],
             set_={"last_value": table.c.last_value + 1},
         )
         .returning(table.c.last_value)
     )
-    return db.session.execute(stmt).scalar_one()
+
+
+def next_counter_value(table: sa.Table, **key) -> int:
+    """Increment the ``last_value`` of the counter row ``key`` (created at 1) and return it.
+
+    One upsert: concurrent callers queue on the row until the first commits, so values never
+    repeat, and a rolled-back caller gives its value back. The statement is built once per
+    table and database, and runs on the session's connection (no autoflush)."""
+    from backend.extensions import db
+
+    connection = db.session.connection()
+    stmt = _counter_upsert(table, connection.dialect.name, tuple(sorted(key)))
+    return connection.execute(stmt, key).scalar_one()

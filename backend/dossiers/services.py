@@ -100,7 +100,6 @@ def record_step(
         note=note,
     )
     db.session.add(entry)
-    db.session.flush()
     audit.record(
         f"dossier.{action}",
         actor_uuid=actor.uuid if actor else None,
@@ -333,7 +332,7 @@ def reuse_document(
     """Once-only: answer a reusable component with a document already issued to the citizen,
     instead of an upload. The file is copied, so the dossier keeps it whatever happens to the
     store; the attachment is marked reused (DuocTaiSuDung)."""
-    from backend.results.queries import get_for_holder_or_404
+    from backend.results.queries import get_reusable_for_holder_or_404
 
     _editable(dossier)
     component = next(
@@ -343,7 +342,7 @@ def reuse_document(
         raise DossierInvalid(errors={"component_code": ["dossier.component-unknown"]})
     if not component.reusable:
         raise DossierInvalid(errors={"component_code": ["dossier.component-not-reusable"]})
-    document = get_for_holder_or_404(document_id, actor)
+    document = get_reusable_for_holder_or_404(document_id, actor)
     if document.content_type not in component.accepted_types:
         allowed = ", ".join(t.rsplit("/", 1)[-1].upper() for t in component.accepted_types)
         raise DossierInvalid(

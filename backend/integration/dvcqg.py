@@ -138,7 +138,7 @@ def _paid_online(dossier: Dossier) -> int:
 
 def dossier_payload(dossier: Dossier) -> dict:
     """The portal's dossier record (DOMAIN.md §6.1 field names)."""
-    from backend.results.models import IssuedDocument
+    from backend.results.models import KIND_RESULT, STATUS_VALID, IssuedDocument
 
     version = dossier.procedure_version
     owner = dossier.owner
@@ -150,7 +150,11 @@ def dossier_payload(dossier: Dossier) -> dict:
     personal_id = dossier.applicant_personal_id or ""
     documents = db.session.scalars(
         sa.select(IssuedDocument)
-        .where(IssuedDocument.dossier_id == dossier.id)
+        .where(
+            IssuedDocument.dossier_id == dossier.id,
+            IssuedDocument.kind == KIND_RESULT,  # not the desk's forms (slips, receipts)
+            IssuedDocument.status == STATUS_VALID,
+        )
         .order_by(IssuedDocument.id)
     ).all()
     refused = dossier.status == DossierStatus.REFUSED

@@ -354,6 +354,9 @@ def _result_issued(client: InboundClient, data: dict) -> Dossier:
             sha256=hashlib.sha256(content).hexdigest(),
             dossier_id=dossier.id,
             created_at=now,
+            agency_id=agency.id,
+            # Unique per dossier: the same result is never stored twice.
+            source_key=f"result:{dossier.uuid}",
         )
     )
     dossier.decision = data["decision"]

@@ -20,7 +20,7 @@ from backend.core.db import next_counter_value
 from backend.core.errors import AppError, Conflict
 from backend.core.i18n import register_messages
 from backend.dossiers import services as dossier_services
-from backend.dossiers.events import dossier_closed
+from backend.dossiers.events import dossier_closed, step_recorded
 from backend.dossiers.models import Dossier
 from backend.dossiers.states import DossierStatus
 from backend.extensions import db
@@ -138,34 +138,34 @@ def start_payment(dossier: Dossier, *, payer: User, ip_addr: str, locale: str = 
     return payment, prepared.url
 
 
+_INSERT_MESSAGE = GatewayMessage.__table__.insert()
+_INSERT_RECEIPT = Receipt.__table__.insert()
+
+
 def _record(
     kind: str,
     callback: VerifiedCallback | None,
     payload: dict,
     *,
-    payment=None,
+    payment_id: int | None = None,
     result: str | None = None,
     verified: bool | None = None,
-) -> GatewayMessage:
-    message = GatewayMessage(
-        payment_id=payment.id if payment is not None else None,
-        gateway="vnpay",
-        kind=kind,
-        message_key=callback.message_key if callback is not None else None,
-        verified=callback.verified if verified is None else verified,
-        result=result,
-        payload=dict(payload),
-        received_at=utcnow(),
+) -> None:
+    """Store a gateway message as received, with its verification result (append-only rows:
+    a plain insert, no ORM bookkeeping)."""
+    db.session.connection().execute(
+        _INSERT_MESSAGE,
+        {
+            "payment_id": payment_id,
+            "gateway": "vnpay",
+            "kind": kind,
+            "message_key": callback.message_key if callback is not None else None,
+            "verified": callback.verified if verified is None else verified,
+            "result": result,
+            "payload": dict(payload),
+            "received_at": utcnow(),
+        },
     )
-    db.session.add(message)
-    db.session.flush()
-    return message
-
-
-def _locked_payment(txn_ref: str | None) -> Payment | None:
-    if not txn_ref:
-        return None
-    return db.session.scalar(sa.select(Payment).where(Payment.txn_ref == txn_ref).with_for_update())
 
 
 def _next_receipt_number(moment: datetime) -> str:
@@ -176,67 +176,140 @@ def _next_receipt_number(moment: datetime) -> str:
     return f"BL-{year}-{number:08d}"
 
 
-def _settle(
-    payment: Payment,
-    *,
-    paid_at: datetime | None,
-    transaction_no,
-    bank_code,
-    response_code,
-    settled_by: str,
-) -> None:
-    """Mark a pending payment paid: receipt, dossier released, process log and outbox."""
-    now = utcnow()
-    payment.status = "succeeded"
-    payment.paid_at = paid_at or now
-    payment.transaction_no = transaction_no
-    payment.bank_code = bank_code
-    payment.response_code = response_code
-    payment.settled_by = settled_by
-    dossier = db.session.get(Dossier, payment.dossier_id)
-    db.session.add(
-        Receipt(
-            number=_next_receipt_number(now),
-            payment_id=payment.id,
-            dossier_id=dossier.id,
-            amount=payment.amount,
-            payer_name=dossier.applicant_name,
-            issued_at=now,
+_CLOSED_STATUS = {PaymentOutcome.CANCELLED: "cancelled", PaymentOutcome.EXPIRED: "expired"}
+
+
+def _claim_statement(*where):
+    table = Payment.__table__
+    return (
+        table.update()
+        .where(table.c.status == "pending", *where)
+        .values(
+            status=sa.bindparam("p_status"),
+            paid_at=sa.bindparam("p_paid_at"),
+            transaction_no=sa.bindparam("p_transaction_no"),
+            bank_code=sa.bindparam("p_bank_code"),
+            response_code=sa.bindparam("p_response_code"),
+            settled_by=sa.bindparam("p_settled_by"),
+            updated_at=sa.bindparam("p_now"),
+        )
+        .returning(
+            table.c.id,
+            table.c.uuid,
+            table.c.dossier_id,
+            table.c.purpose,
+            table.c.amount,
+            table.c.txn_ref,
         )
     )
-    still_owed = dossier.amount_due == payment.amount
-    if still_owed and payment.purpose == "submission" and dossier.awaiting_payment:
-        dossier.awaiting_payment = False
-        dossier.amount_due = 0
-        dossier_services.record_step(
-            dossier,
-            "pay",
-            actor=None,
-            role="system",
-            event_data={"payment": str(payment.uuid), "amount": payment.amount},
-        )
-    elif still_owed and dossier.status == DossierStatus.PAYMENT_REQUESTED:
+
+
+# Built once: the IPN is the hottest write path (bench/payments).
+_CLAIM_BY_REF = _claim_statement(
+    Payment.__table__.c.txn_ref == sa.bindparam("p_ref"),
+    Payment.__table__.c.amount == sa.bindparam("p_amount"),
+)
+_CLAIM_BY_ID = _claim_statement(Payment.__table__.c.id == sa.bindparam("p_id"))
+
+
+def _claim(statement, status: str, response_code: str | None, settlement=None, **where):
+    """Move a *pending* payment to ``status`` in one statement: the row lock, the "still
+    pending" check and the update at once, so of two concurrent messages exactly one claims
+    it (the other waits for the lock, then finds it no longer pending). ``settlement`` is
+    ``(paid_at, transaction_no, bank_code, settled_by)`` for a success. The claimed row
+    (id, uuid, dossier_id, purpose, amount, txn_ref) or None."""
+    paid_at, transaction_no, bank_code, settled_by = settlement or (None, None, None, None)
+    now = utcnow()
+    params = {
+        "p_status": status,
+        "p_paid_at": (paid_at or now) if settlement else None,
+        "p_transaction_no": transaction_no,
+        "p_bank_code": bank_code,
+        "p_response_code": response_code,
+        "p_settled_by": settled_by,
+        "p_now": now,
+        **{f"p_{name}": value for name, value in where.items()},
+    }
+    return db.session.connection().execute(statement, params).first()
+
+
+_dossiers = Dossier.__table__
+#: Releases a dossier whose fee was due at submission (it enters the reception queue).
+_RELEASE_SUBMITTED = (
+    _dossiers.update()
+    .where(
+        _dossiers.c.id == sa.bindparam("p_id"),
+        _dossiers.c.awaiting_payment.is_(True),
+        _dossiers.c.amount_due == sa.bindparam("p_amount"),
+    )
+    .values(
+        awaiting_payment=False,
+        amount_due=0,
+        version=_dossiers.c.version + 1,
+        last_activity_at=sa.bindparam("p_now"),
+        updated_at=sa.bindparam("p_now"),
+    )
+    .returning(
+        _dossiers.c.id,
+        _dossiers.c.uuid,
+        _dossiers.c.code,
+        _dossiers.c.status,
+        _dossiers.c.status_code,
+        _dossiers.c.applicant_name,
+    )
+)
+
+
+def _release(claimed, *, settled_by: str) -> None:
+    """What a claimed successful payment does: the receipt (biên lai), the dossier released
+    (awaiting payment → reception queue; status 6 → back to processing), the process-log step,
+    audit rows and outbox event. Set-based statements for the common case (a fee paid at
+    submission); the ORM transition for a payment the officers requested."""
+    now = utcnow()
+    step = {"payment": str(claimed.uuid), "amount": claimed.amount}
+    released = dossier = None
+    if claimed.purpose == "submission":
+        params = {"p_id": claimed.dossier_id, "p_amount": claimed.amount, "p_now": now}
+        released = db.session.connection().execute(_RELEASE_SUBMITTED, params).first()
+    if released is None:
+        dossier = db.session.get(Dossier, claimed.dossier_id)
+    # The receipt exists before the step is recorded: listeners of the step (the fee
+    # e-receipt document) read it.
+    db.session.connection().execute(
+        _INSERT_RECEIPT,
+        {
+            "number": _next_receipt_number(now),
+            "payment_id": claimed.id,
+            "dossier_id": claimed.dossier_id,
+            "amount": claimed.amount,
+            "payer_name": (released or dossier).applicant_name,
+            "issued_at": now,
+        },
+    )
+    if released is not None:
+        # Listeners of the step get the mapped dossier; without listeners the returned row
+        # is all the step needs.
+        subject = db.session.get(Dossier, released.id) if step_recorded.receivers else released
+        dossier_services.record_step(subject, "pay", actor=None, role="system", event_data=step)
+    elif dossier.amount_due == claimed.amount and dossier.status == DossierStatus.PAYMENT_REQUESTED:
         dossier.amount_due = 0
         dossier_services.transition(
-            dossier,
-            "payment_settled",
-            actor=None,
-            role="system",
-            event_data={"payment": str(payment.uuid), "amount": payment.amount},
+            dossier, "payment_settled", actor=None, role="system", event_data=step
         )
     audit.record(
         "payments.succeeded",
-        subject=payment.txn_ref,
-        data={"amount": payment.amount, "by": settled_by},
+        subject=claimed.txn_ref,
+        data={"amount": claimed.amount, "by": settled_by},
     )
-    _payment_event("payment.succeeded", payment)
-    db.session.flush()
+    _payment_event(
+        "payment.succeeded", claimed, released if released is not None else dossier, "succeeded"
+    )
 
 
-def _payment_event(event_type: str, payment: Payment, **data) -> None:
-    """An integration event about a payment, keyed by its dossier so that subscribers get it
-    in order with the dossier's own events (integration domain)."""
-    dossier = db.session.get(Dossier, payment.dossier_id)
+def _payment_event(event_type: str, payment, dossier, status: str, **data) -> None:
+    """An integration event about a payment (a claimed row or a ``Payment``), keyed by its
+    dossier (a row or a ``Dossier`` with ``uuid`` and ``code``) so that subscribers get it in
+    order with the dossier's own events (integration domain)."""
     outbox.add_event(
         event_type,
         "dossier",
@@ -247,20 +320,20 @@ def _payment_event(event_type: str, payment: Payment, **data) -> None:
             "payment": str(payment.uuid),
             "purpose": payment.purpose,
             "amount": payment.amount,
-            "status": payment.status,
+            "status": status,
             **data,
         },
     )
 
 
-def _close(payment: Payment, outcome: PaymentOutcome, response_code: str | None) -> None:
-    payment.status = {
-        PaymentOutcome.CANCELLED: "cancelled",
-        PaymentOutcome.EXPIRED: "expired",
-    }.get(outcome, "failed")
-    payment.response_code = response_code
-    _payment_event(f"payment.{payment.status}", payment, response_code=response_code)
-    db.session.flush()
+def _closed_event(claimed, status: str, response_code: str | None) -> None:
+    """The outbox event of a payment that ended without success (not the hot path)."""
+    if claimed is None:
+        return
+    dossier = db.session.execute(
+        sa.select(Dossier.uuid, Dossier.code).where(Dossier.id == claimed.dossier_id)
+    ).one()
+    _payment_event(f"payment.{status}", claimed, dossier, status, response_code=response_code)
 
 
 def handle_ipn(params: dict) -> tuple[str, str]:
@@ -270,28 +343,47 @@ def handle_ipn(params: dict) -> tuple[str, str]:
     if not callback.verified:
         _record("ipn", callback, params, result="97")
         return "97", "Invalid Checksum"
-    payment = _locked_payment(callback.txn_ref)
-    if payment is None:
-        _record("ipn", callback, params, result="01")
-        return "01", "Order not found"
-    if callback.amount != payment.amount:
-        _record("ipn", callback, params, payment=payment, result="04")
-        return "04", "Invalid amount"
-    if payment.status != "pending":
-        _record("ipn", callback, params, payment=payment, result="02")
-        return "02", "Order already confirmed"
-    if callback.succeeded:
-        _settle(
-            payment,
-            paid_at=callback.pay_date,
-            transaction_no=callback.transaction_no,
-            bank_code=callback.bank_code,
-            response_code=callback.response_code,
-            settled_by="ipn",
+    claimed = None
+    if callback.txn_ref:
+        if callback.succeeded:
+            status = "succeeded"
+            settlement = (
+                callback.pay_date,
+                callback.transaction_no,
+                callback.bank_code,
+                "ipn",
+            )
+        else:
+            status, settlement = _CLOSED_STATUS.get(callback.outcome, "failed"), None
+        claimed = _claim(
+            _CLAIM_BY_REF,
+            status,
+            callback.response_code,
+            settlement,
+            ref=callback.txn_ref,
+            amount=callback.amount,
         )
+    if claimed is None:  # tell apart: unknown order, wrong amount, already confirmed
+        current = (
+            db.session.execute(
+                sa.select(Payment.id, Payment.amount).where(Payment.txn_ref == callback.txn_ref)
+            ).first()
+            if callback.txn_ref
+            else None
+        )
+        if current is None:
+            code, message = "01", "Order not found"
+        elif current.amount != callback.amount:
+            code, message = "04", "Invalid amount"
+        else:
+            code, message = "02", "Order already confirmed"
+        _record("ipn", callback, params, payment_id=current and current.id, result=code)
+        return code, message
+    if callback.succeeded:
+        _release(claimed, settled_by="ipn")
     else:
-        _close(payment, callback.outcome, callback.response_code)
-    _record("ipn", callback, params, payment=payment, result="00")
+        _closed_event(claimed, status, callback.response_code)
+    _record("ipn", callback, params, payment_id=claimed.id, result="00")
     return "00", "Confirm Success"
 
 
@@ -301,7 +393,7 @@ def handle_return(params: dict) -> tuple[Payment | None, VerifiedCallback]:
     payment = None
     if callback.verified and callback.txn_ref:
         payment = db.session.scalar(sa.select(Payment).where(Payment.txn_ref == callback.txn_ref))
-    _record("return", callback, params, payment=payment)
+    _record("return", callback, params, payment_id=payment.id if payment else None)
     return payment, callback
 
 
@@ -331,25 +423,28 @@ def reconcile_pending(now: datetime | None = None) -> dict:
             "querydr",
             None,
             dict(answer.raw),
-            payment=payment,
+            payment_id=payment.id,
             result=answer.response_code,
             verified=answer.verified,
         )
         if answer.paid and answer.amount == payment.amount:
-            _settle(
-                payment,
-                paid_at=answer.pay_date,
-                transaction_no=answer.transaction_no,
-                bank_code=answer.bank_code,
-                response_code="00",
-                settled_by="reconciliation",
+            settlement = (
+                answer.pay_date,
+                answer.transaction_no,
+                answer.bank_code,
+                "reconciliation",
             )
+            claimed = _claim(_CLAIM_BY_ID, "succeeded", "00", settlement, id=payment.id)
+            _release(claimed, settled_by="reconciliation")
             counts["succeeded"] += 1
         elif answer.ok and answer.payment_outcome not in (None, PaymentOutcome.PENDING):
-            _close(payment, answer.payment_outcome, answer.response_code)
+            status = _CLOSED_STATUS.get(answer.payment_outcome, "failed")
+            claimed = _claim(_CLAIM_BY_ID, status, answer.response_code, id=payment.id)
+            _closed_event(claimed, status, answer.response_code)
             counts["failed"] += 1
         elif payment.expires_at < now - RECONCILE_AFTER:
-            _close(payment, PaymentOutcome.EXPIRED, None)
+            claimed = _claim(_CLAIM_BY_ID, "expired", None, id=payment.id)
+            _closed_event(claimed, "expired", None)
             counts["expired"] += 1
         else:
             counts["unknown"] += 1
@@ -386,7 +481,7 @@ def refund(payment: Payment, *, actor: User, amount: int, reason: str) -> Refund
         "refund",
         None,
         dict(answer.raw),
-        payment=payment,
+        payment_id=payment.id,
         result=answer.response_code,
         verified=answer.verified,
     )
@@ -414,7 +509,10 @@ def refund(payment: Payment, *, actor: User, amount: int, reason: str) -> Refund
         subject=payment.txn_ref,
         data={"amount": amount, "reason": reason},
     )
-    _payment_event("payment.refunded", payment, refunded=amount, reason=reason)
+    dossier = db.session.get(Dossier, payment.dossier_id)
+    _payment_event(
+        "payment.refunded", payment, dossier, payment.status, refunded=amount, reason=reason
+    )
     db.session.flush()
     return row
 

@@ -2,7 +2,8 @@
 
 :func:`init_app` mounts them on the application when ``SIMULATORS_ENABLED`` is true and refuses
 to do so in production. Today: the VNPay 2.1.0 gateway (:mod:`backend.simulators.vnpay`), under
-``/simulators/vnpay``.
+``/simulators/vnpay``; an RFC 3161 timestamp authority (:mod:`backend.simulators.tsa`), under
+``/simulators/tsa``.
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ def init_app(app: Flask) -> None:
 
     vnpay.init_app(app)
 
+    from backend.simulators import tsa
+
+    tsa.init_app(app)  # RFC 3161 timestamp authority for PAdES B-T (results)
     from backend.simulators import population
 
     population.init_app(app)

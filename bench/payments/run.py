@@ -67,6 +67,8 @@ AGENCY_CODE = "000.00.31.H29"
 PROCEDURE_CODE = "1.001193"  # tests.catalog_fixtures: form full_name, files TK and GCS
 FEE = 200_000
 TMN_CODE = "DEVSIM01"  # the dev-only simulator terminal
+#: A Redis database of its own for the Celery queues of the run (flushed before and after).
+BROKER_URL = "redis://127.0.0.1:6379/14"
 IPN_PATH = "/api/v1/payments/vnpay/ipn"
 KINDS = ("first", "retry", "bad")
 #: Share of each kind; "first" takes what is left.
@@ -110,7 +112,24 @@ def server_settings(sa_url: str, workdir: str, secret: str) -> dict[str, str]:
         "SIMULATORS_ENABLED": "false",
         "VNPAY_TMN_CODE": TMN_CODE,
         "VNPAY_HASH_SECRET": DEV_VNPAY_SECRET,
+        # As deployed: work after commit (documents, notifications, webhooks) is queued for
+        # the Celery workers, not run inside the request. No worker consumes it here; the
+        # queues are emptied at the end.
+        "CELERY_BROKER_URL": BROKER_URL,
     }
+
+
+def flush_broker() -> dict[str, int]:
+    """Empty the run's Redis database; the length of each queue it held."""
+    import redis
+
+    client = redis.Redis.from_url(BROKER_URL)
+    queued = {
+        key.decode(): client.llen(key) for key in client.scan_iter() if client.type(key) == b"list"
+    }
+    client.flushdb()
+    client.close()
+    return queued
 
 
 def make_app(settings: dict[str, str]):
@@ -758,6 +777,7 @@ def main(argv: list[str] | None = None) -> None:
         f"IPN benchmark: {os.cpu_count()} CPUs, load average {load}, "
         f"Python {sys.version.split()[0]}"
     )
+    flush_broker()
     with tempfile.TemporaryDirectory(prefix="bench-payments-") as workdir:
         started = time.perf_counter()
         sa_url = prepare_database(args.database_url)
@@ -816,6 +836,7 @@ def main(argv: list[str] | None = None) -> None:
             report_load(result, cpu)
         finally:
             stop_gunicorn(process)
+            log(f"    tasks queued for the workers during the run: {flush_broker()}")
         summarise_log(workdir)
         log("\n(c) database checks after gunicorn stopped")
         if not verify(sa_url, plan):

@@ -15,6 +15,9 @@ SAFE_PRODUCTION = {
     "VNPAY_HASH_SECRET": "s" * 32,
     "VNPAY_PAYMENT_URL": "https://pay.vnpay.vn/vpcpay.html",
     "VNPAY_API_URL": "https://merchant.vnpay.vn/merchant_webapi/api/transaction",
+    "RESULTS_KEYS_DIR": "/etc/dvc/keys",
+    "RESULTS_KEYS_PASSPHRASE": "p" * 24,
+    "RESULTS_TRUST_ROOTS": "/etc/dvc/keys/roots.pem",
 }
 
 
@@ -43,6 +46,12 @@ def test_safe_production_settings_are_accepted():
         ({"VNPAY_HASH_SECRET": "dev-only-vnpay-hash-secret-DO-NOT-USE"}, "VNPAY_HASH_SECRET"),
         ({"VNPAY_HASH_SECRET": ""}, "VNPAY_HASH_SECRET"),
         ({"VNPAY_API_URL": "http://merchant.vnpay.vn/x"}, "VNPAY_API_URL"),
+        ({"RESULTS_KEYS_DIR": ""}, "RESULTS_KEYS_DIR"),
+        ({"RESULTS_KEYS_PASSPHRASE": "dev-only-results-keys-passphrase"}, "PASSPHRASE"),
+        ({"RESULTS_TRUST_ROOTS": ""}, "RESULTS_TRUST_ROOTS"),
+        ({"RESULTS_DEV_KEYS": "true"}, "RESULTS_DEV_KEYS"),
+        ({"RESULTS_SIGNING_BACKEND": "pkcs11"}, "RESULTS_PKCS11_MODULE"),
+        ({"RESULTS_TSA_URL": "http://tsa.example.vn"}, "RESULTS_TSA_URL"),
     ],
 )
 def test_production_refuses_unsafe_values(change, complaint):

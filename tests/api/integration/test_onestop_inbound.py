@@ -272,7 +272,9 @@ def test_status_steps_and_the_issued_result_follow_the_dossier(server, onestop, 
         .order_by(ProcessLogEntry.id)
     ]
     assert actions == ["submit", "accept", "assign", "onestop_step", "issue", "deliver"]
-    document = db.session.query(IssuedDocument).filter_by(dossier_id=dossier.id).one()
+    document = (
+        db.session.query(IssuedDocument).filter_by(dossier_id=dossier.id, kind="result").one()
+    )
     assert (document.holder_personal_id, document.number) == ("001090012345", "125/GKS/UBND")
 
 

@@ -1,7 +1,7 @@
 """integration: webhooks, inbound events, population lookups, VNeID links, DVCQG sync
 
 Revision ID: 1b0be2fbe537
-Revises: 06afdc12c16e
+Revises: bcb24f1fff4a
 Create Date: 2026-11-27 15:53:46.344394
 """
 
@@ -13,7 +13,7 @@ from sqlalchemy.dialects import postgresql
 import backend.core.db
 
 revision = "1b0be2fbe537"
-down_revision = "06afdc12c16e"
+down_revision = "bcb24f1fff4a"
 branch_labels = None
 depends_on = None
 
