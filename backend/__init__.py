@@ -68,6 +68,13 @@ def _register_namespaces(api) -> None:
         units_ns,
     )
     from backend.dossiers.api import dossiers_ns, lookup_ns
+    from backend.integration.api import integration_admin_ns, integration_ns
+    from backend.integration.identity_api import (
+        identity_ns,
+        population_admin_ns,
+        population_ns,
+        vneid_ns,
+    )
     from backend.notifications.api import notifications_admin_ns, notifications_ns
     from backend.payments.api import (
         dossier_payments_ns,
@@ -108,6 +115,12 @@ def _register_namespaces(api) -> None:
         (verify_ns, "/verify"),
         (statistics_ns, "/statistics"),
         (dossier_rating_ns, "/dossiers"),
+        (integration_ns, "/integration"),
+        (integration_admin_ns, "/admin"),
+        (identity_ns, "/me/identity"),
+        (population_ns, "/backoffice/population"),
+        (population_admin_ns, "/admin"),
+        (vneid_ns, "/auth/vneid"),
     )
     registered = {ns.name for ns in api.namespaces}
     for namespace, path in routes:

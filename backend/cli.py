@@ -190,3 +190,5 @@ def register_cli(app: Flask) -> None:
     from backend.statistics.facts import statistics_cli
 
     app.cli.add_command(statistics_cli)
+    from backend.integration.cli import integration_cli
+    app.cli.add_command(integration_cli)

@@ -23,6 +23,9 @@ DEV_SMS_API_KEY = "dev-only-sms-key"
 DEV_SMS_SECRET = "dev-only-sms-secret-DO-NOT-USE"  # noqa: S105
 #: DEV-ONLY: the passphrase of the generated dev signing keys; production refuses it.
 DEV_RESULTS_KEYS_PASSPHRASE = "dev-only-results-keys-passphrase"  # noqa: S105
+#: DEV-ONLY: integration simulators' shared secrets (DVCQG, population DB, VNeID); production
+#: refuses them.
+DEV_INTEGRATION_SECRET = "dev-only-integration-secret-DO-NOT-USE"  # noqa: S105
 
 
 class ConfigError(RuntimeError):
@@ -178,6 +181,46 @@ def load_config(overrides: dict | None = None, environ: dict | None = None) -> d
         "RESULTS_VERIFY_MAX_MB": _int(env, "RESULTS_VERIFY_MAX_MB", 20),
         # Statistics: days during which a citizen may change the satisfaction rating given.
         "SATISFACTION_EDIT_DAYS": _int(env, "SATISFACTION_EDIT_DAYS", 7),
+        # Integration: outbound webhooks, one-stop inbound API, DVCQG, population DB, VNeID.
+        "INTEGRATION_ALLOW_PRIVATE_TARGETS": _bool(env.get("INTEGRATION_ALLOW_PRIVATE_TARGETS")),
+        "INTEGRATION_RETRY_LADDER": env.get(
+            "INTEGRATION_RETRY_LADDER", "60,300,900,3600,10800,21600,43200,43200"
+        ),
+        "INTEGRATION_RETRY_JITTER": float(env.get("INTEGRATION_RETRY_JITTER") or 0.2),
+        "INTEGRATION_HTTP_CONNECT_TIMEOUT": float(env.get("INTEGRATION_HTTP_CONNECT_TIMEOUT") or 3),
+        "INTEGRATION_HTTP_READ_TIMEOUT": float(env.get("INTEGRATION_HTTP_READ_TIMEOUT") or 10),
+        "INTEGRATION_RELAY_CONCURRENCY": _int(env, "INTEGRATION_RELAY_CONCURRENCY", 8),
+        "INTEGRATION_RELAY_ON_COMMIT": _bool(
+            env.get("INTEGRATION_RELAY_ON_COMMIT"), default=app_env != "test"
+        ),
+        "INTEGRATION_INBOUND_WINDOW_SECONDS": _int(env, "INTEGRATION_INBOUND_WINDOW_SECONDS", 300),
+        # The national systems' URLs default to the simulators mounted in the app (tests set
+        # their own: nothing is called unless configured).
+        "DVCQG_API_URL": env.get("DVCQG_API_URL")
+        or ("" if production or app_env == "test" else f"{public_base}/simulators/dvcqg/api"),
+        "DVCQG_API_KEY": env.get("DVCQG_API_KEY") or ("" if production else DEV_INTEGRATION_SECRET),
+        "DVCQG_FILE_BASE_URL": env.get("DVCQG_FILE_BASE_URL") or public_base,
+        "POPULATION_API_URL": env.get("POPULATION_API_URL")
+        or (
+            ""
+            if production or app_env == "test"
+            else f"{public_base}/simulators/population/api/congdan"
+        ),
+        "POPULATION_API_KEY": env.get("POPULATION_API_KEY")
+        or ("" if production else DEV_INTEGRATION_SECRET),
+        "POPULATION_SERVICE_CODE": env.get("POPULATION_SERVICE_CODE", "DVC-TINH"),
+        "POPULATION_INTEGRATION_CODE": env.get("POPULATION_INTEGRATION_CODE", "LGSP-DEV"),
+        # off | verify (mark matching accounts verified) | require (refuse a mismatch).
+        "POPULATION_CHECK_AT_REGISTRATION": env.get(
+            "POPULATION_CHECK_AT_REGISTRATION", "off" if app_env == "test" else "verify"
+        ),
+        "VNEID_ISSUER": env.get("VNEID_ISSUER")
+        or ("" if production or app_env == "test" else f"{public_base}/simulators/vneid"),
+        "VNEID_CLIENT_ID": env.get("VNEID_CLIENT_ID") or ("" if production else "dvc-dev"),
+        "VNEID_CLIENT_SECRET": env.get("VNEID_CLIENT_SECRET")
+        or ("" if production else DEV_INTEGRATION_SECRET),
+        "VNEID_REDIRECT_URI": env.get("VNEID_REDIRECT_URI")
+        or f"{public_base}/api/v1/auth/vneid/callback",
     }
     if overrides:
         cfg.update(overrides)
@@ -233,6 +276,18 @@ def check_production(cfg: dict) -> None:
         if not sms_url.startswith("https://") or "/simulators/" in sms_url:
             problems.append("SMS_API_URL must be the provider's https:// URL")
     problems.extend(_results_problems(cfg))
+    if cfg.get("INTEGRATION_ALLOW_PRIVATE_TARGETS"):
+        problems.append("INTEGRATION_ALLOW_PRIVATE_TARGETS must be off (SSRF protection)")
+    ladder = [float(x) for x in str(cfg.get("INTEGRATION_RETRY_LADDER") or "0").split(",")]
+    if sum(ladder) * (1 - float(cfg.get("INTEGRATION_RETRY_JITTER") or 0)) < 86400:
+        problems.append("INTEGRATION_RETRY_LADDER must span at least 24 hours")
+    for key in ("DVCQG_API_URL", "POPULATION_API_URL", "VNEID_ISSUER", "VNEID_REDIRECT_URI"):
+        value = str(cfg.get(key) or "")
+        if value and not value.startswith("https://"):
+            problems.append(f"{key} must be an https:// URL")
+    for key in ("DVCQG_API_KEY", "POPULATION_API_KEY", "VNEID_CLIENT_SECRET"):
+        if cfg.get(key) == DEV_INTEGRATION_SECRET:
+            problems.append(f"{key} must not be the development value")
     if problems:
         raise ConfigError("Unsafe production configuration: " + "; ".join(problems))
 

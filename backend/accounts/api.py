@@ -81,7 +81,7 @@ def _sign_in(data: dict, client: str):
 @auth_ns.route("/register")
 class Register(Resource):
     @public
-    @documents_errors(409, 429)
+    @documents_errors(409, 429, 503)
     @accepts(RegisterSchema)
     @responds(UserSchema, status=201, description="The new citizen account")
     @limiter.limit("20 per hour", key_func=lambda: request.remote_addr or "?", scope="register")
@@ -91,7 +91,13 @@ class Register(Resource):
         Every broken rule of the personal ID number (format, province code, century digit,
         year of birth) and of the password policy is reported as a field error.
         """
-        return services.register_citizen(**data)
+        from backend.integration import identity  # population database check (integration)
+
+        checked = identity.check_registration(data)
+        user = services.register_citizen(**data)
+        if checked is not None and checked.outcome == "match":
+            identity.mark_verified(user, "population_db")
+        return user
 
 
 @auth_ns.route("/login")

@@ -61,6 +61,10 @@ class User(IdMixin, TimestampMixin, Base):
     #: Sign-in refused until this moment after too many failures.
     locked_until: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]
+    #: When the identity was confirmed by the population database or VNeID (integration).
+    identity_verified_at: Mapped[datetime | None]
+    #: population_db or vneid.
+    identity_source: Mapped[str | None] = mapped_column(sa.String(16))
 
     agency: Mapped[Agency | None] = relationship(lazy="joined")
     role_rows: Mapped[list[OfficerRole]] = relationship(
@@ -87,6 +91,10 @@ class User(IdMixin, TimestampMixin, Base):
         have = {row.role for row in self.role_rows}
         for role in sorted(wanted - have):
             self.role_rows.append(OfficerRole(role=role))
+
+    @property
+    def identity_verified(self) -> bool:
+        return self.identity_verified_at is not None
 
     def has_role(self, *roles: str) -> bool:
         return any(row.role in roles for row in self.role_rows)

@@ -164,6 +164,10 @@ class UserSchema(Schema):
     agency = fields.Nested(AgencyRefSchema, allow_none=True)
     roles = fields.List(fields.String(), required=True)
     created_at = DateTime(required=True)
+    identity_verified = fields.Boolean(
+        metadata={"description": "Confirmed by the population database or VNeID"}
+    )
+    identity_source = fields.String(allow_none=True)
 
 
 class SessionSchema(Schema):

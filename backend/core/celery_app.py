@@ -70,6 +70,8 @@ def init_app(app: Flask) -> None:
                 "task": "notifications.purge_old",
                 "schedule": crontab(hour=3, minute=0),
             },
+            "relay-outbox": {"task": "integration.relay_outbox", "schedule": 15.0},
+            "sync-dvcqg": {"task": "integration.sync_dvcqg", "schedule": crontab(minute="*")},
         },
         include=[
             "backend.core.mail",
@@ -77,6 +79,7 @@ def init_app(app: Flask) -> None:
             "backend.payments.tasks",
             "backend.notifications.tasks",
             "backend.results.tasks",
+            "backend.integration.tasks",
         ],
     )
 

@@ -210,6 +210,8 @@ def handle_exception(exc: Exception):
     if isinstance(exc, AppError):
         if not exc.keep_changes:
             g.rollback_requested = True
+        else:  # e.g. a 503 that must keep the log row of the failed outside call
+            g.keep_changes = True
         return problem_response(
             exc.status,
             exc.code,

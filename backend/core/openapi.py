@@ -89,6 +89,9 @@ def build_spec(api: Api) -> dict:
     spec.components.security_scheme(
         "cookieAuth", {"type": "apiKey", "in": "cookie", "name": "access_token"}
     )
+    spec.components.security_scheme(  # integration: HMAC-signed events (README)
+        "hmacSignature", {"type": "apiKey", "in": "header", "name": "X-DVC-Signature"}
+    )
     prefix = api.blueprint.url_prefix if api.blueprint else ""
     for namespace in api.namespaces:
         if not namespace.resources:

@@ -35,6 +35,17 @@ class OutboxEvent(Base):
     payload: Mapped[dict] = mapped_column(JSONType)
     #: Set by the relay once every subscriber has it.
     published_at: Mapped[datetime | None] = mapped_column(index=True)
+    #: Set by the relay when it created the per-subscriber deliveries (integration domain).
+    dispatched_at: Mapped[datetime | None]
+
+    __table_args__ = (
+        sa.Index(
+            "ix_outbox_events_undispatched",
+            "id",
+            postgresql_where=sa.text("dispatched_at IS NULL"),
+            sqlite_where=sa.text("dispatched_at IS NULL"),
+        ),
+    )
 
 
 def add_event(

@@ -71,7 +71,9 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def _commit_or_rollback(response):
-        if g.get("rollback_requested") or response.status_code >= 500:
+        if g.get("rollback_requested") or (
+            response.status_code >= 500 and not g.get("keep_changes")
+        ):
             rollback()
             return response
         try:

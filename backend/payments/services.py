@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from backend.accounts.models import User
-from backend.core import audit
+from backend.core import audit, outbox
 from backend.core.clock import VN_TZ, utcnow
 from backend.core.db import next_counter_value
 from backend.core.errors import AppError, Conflict
@@ -301,6 +301,39 @@ def _release(claimed, *, settled_by: str) -> None:
         subject=claimed.txn_ref,
         data={"amount": claimed.amount, "by": settled_by},
     )
+    _payment_event(
+        "payment.succeeded", claimed, released if released is not None else dossier, "succeeded"
+    )
+
+
+def _payment_event(event_type: str, payment, dossier, status: str, **data) -> None:
+    """An integration event about a payment (a claimed row or a ``Payment``), keyed by its
+    dossier (a row or a ``Dossier`` with ``uuid`` and ``code``) so that subscribers get it in
+    order with the dossier's own events (integration domain)."""
+    outbox.add_event(
+        event_type,
+        "dossier",
+        str(dossier.uuid),
+        {
+            "dossier": str(dossier.uuid),
+            "code": dossier.code,
+            "payment": str(payment.uuid),
+            "purpose": payment.purpose,
+            "amount": payment.amount,
+            "status": status,
+            **data,
+        },
+    )
+
+
+def _closed_event(claimed, status: str, response_code: str | None) -> None:
+    """The outbox event of a payment that ended without success (not the hot path)."""
+    if claimed is None:
+        return
+    dossier = db.session.execute(
+        sa.select(Dossier.uuid, Dossier.code).where(Dossier.id == claimed.dossier_id)
+    ).one()
+    _payment_event(f"payment.{status}", claimed, dossier, status, response_code=response_code)
 
 
 def handle_ipn(params: dict) -> tuple[str, str]:
@@ -348,6 +381,8 @@ def handle_ipn(params: dict) -> tuple[str, str]:
         return code, message
     if callback.succeeded:
         _release(claimed, settled_by="ipn")
+    else:
+        _closed_event(claimed, status, callback.response_code)
     _record("ipn", callback, params, payment_id=claimed.id, result="00")
     return "00", "Confirm Success"
 
@@ -404,10 +439,12 @@ def reconcile_pending(now: datetime | None = None) -> dict:
             counts["succeeded"] += 1
         elif answer.ok and answer.payment_outcome not in (None, PaymentOutcome.PENDING):
             status = _CLOSED_STATUS.get(answer.payment_outcome, "failed")
-            _claim(_CLAIM_BY_ID, status, answer.response_code, id=payment.id)
+            claimed = _claim(_CLAIM_BY_ID, status, answer.response_code, id=payment.id)
+            _closed_event(claimed, status, answer.response_code)
             counts["failed"] += 1
         elif payment.expires_at < now - RECONCILE_AFTER:
-            _claim(_CLAIM_BY_ID, "expired", None, id=payment.id)
+            claimed = _claim(_CLAIM_BY_ID, "expired", None, id=payment.id)
+            _closed_event(claimed, "expired", None)
             counts["expired"] += 1
         else:
             counts["unknown"] += 1
@@ -471,6 +508,10 @@ def refund(payment: Payment, *, actor: User, amount: int, reason: str) -> Refund
         actor_uuid=actor.uuid,
         subject=payment.txn_ref,
         data={"amount": amount, "reason": reason},
+    )
+    dossier = db.session.get(Dossier, payment.dossier_id)
+    _payment_event(
+        "payment.refunded", payment, dossier, payment.status, refunded=amount, reason=reason
     )
     db.session.flush()
     return row

@@ -35,3 +35,9 @@ def init_app(app: Flask) -> None:
     from backend.simulators import sms
 
     sms.init_app(app)
+    from backend.simulators import population
+    population.init_app(app)
+    from backend.simulators import vneid
+    vneid.init_app(app)
+    from backend.simulators import dvcqg
+    dvcqg.init_app(app)

@@ -1,0 +1,1 @@
+"""Outbox relay benchmark (see run.py)."""
