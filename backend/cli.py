@@ -191,4 +191,5 @@ def register_cli(app: Flask) -> None:
 
     app.cli.add_command(statistics_cli)
     from backend.integration.cli import integration_cli
+
     app.cli.add_command(integration_cli)

@@ -36,8 +36,11 @@ def init_app(app: Flask) -> None:
 
     sms.init_app(app)
     from backend.simulators import population
+
     population.init_app(app)
     from backend.simulators import vneid
+
     vneid.init_app(app)
     from backend.simulators import dvcqg
+
     dvcqg.init_app(app)
