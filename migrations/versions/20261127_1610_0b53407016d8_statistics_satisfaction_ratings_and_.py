@@ -12,7 +12,7 @@ from sqlalchemy import Text  # noqa: F401  (autogenerate writes astext_type=Text
 import backend.core.db
 
 revision = "0b53407016d8"
-down_revision = "cd82b4d0ea28"
+down_revision = "1b0be2fbe537"
 branch_labels = None
 depends_on = None
 

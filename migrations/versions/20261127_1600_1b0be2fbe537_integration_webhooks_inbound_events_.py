@@ -13,7 +13,7 @@ from sqlalchemy.dialects import postgresql
 import backend.core.db
 
 revision = "1b0be2fbe537"
-down_revision = "0b53407016d8"
+down_revision = "cd82b4d0ea28"
 branch_labels = None
 depends_on = None
 
