@@ -207,7 +207,14 @@ def test_golden_path(new_pages, live_server, viewport):
         p.fill("#act-symbol", "QĐ-STP")
 
     officer_does(officer, "vanthu@demo.dvc.local", code, "issue", issue)
-    assert officer.page.locator("[data-testid=officer-status]").inner_text() == "Đã có kết quả"
+    # The dossier is "issuing" until the signed PDF is stored, then resolved (9); the
+    # workspace lists the dossier's documents, the stored result among them.
+    officer.page.wait_for_selector(
+        "[data-testid=officer-status]:has-text('Đã có kết quả')", timeout=30000
+    )
+    officer.page.wait_for_selector("li[data-kind=result][data-status=valid]")
+    assert officer.page.locator("li[data-kind=receipt_slip]").count() == 1
+    officer.axe("workspace-documents")
     officer.goto("/can-bo/thong-ke")
     officer.axe("statistics")
     assert not officer.csp_violations(), officer.csp_violations()
@@ -236,9 +243,6 @@ def test_signed_result_download_and_verify(new_pages, live_server, viewport):
     if viewport not in OUTCOMES:
         pytest.skip("the golden path did not complete for this viewport")
     outcome = OUTCOMES[viewport]
-    probe = requests.get(f"{live_server}/api/v1/verify/probe-code", timeout=10)
-    if probe.status_code == 404 and probe.json().get("code") == "not-found":
-        pytest.skip("GET /api/v1/verify/<code> (signed results, issue 7) is not in this branch")
     citizen = new_pages("citizen-result", viewport)
     page = citizen.page
     citizen.goto("/dang-nhap")
@@ -246,12 +250,41 @@ def test_signed_result_download_and_verify(new_pages, live_server, viewport):
     page.fill("#password", PASSWORD)
     page.click("form button[type=submit]")
     page.wait_for_url("**/ho-so-cua-toi")
-    citizen.goto(f"/ho-so-cua-toi/{outcome['dossier_id']}")
+    citizen.goto(f"/ho-so-cua-toi/{outcome['dossier_id']}#ket-qua")
     link = page.locator("[data-testid=result-download]").first
     with page.expect_download() as download:
         link.click()
-    assert Path(download.value.path()).read_bytes().startswith(b"%PDF")
-    verify = page.locator("a[href^='/xac-minh/']").first
-    verify.click()
+    pdf = Path(download.value.path()).read_bytes()
+    assert pdf.startswith(b"%PDF")
+    # The verification code of the result, as the documents API gives it (the QR code on
+    # the PDF opens the same page: PUBLIC_BASE_URL/xac-minh/<code>).
+    cookies = {c["name"]: c["value"] for c in citizen.context.cookies()}
+    documents = requests.get(
+        f"{live_server}/api/v1/dossiers/{outcome['dossier_id']}/documents",
+        cookies=cookies,
+        timeout=10,
+    ).json()
+    result = next(d for d in documents if d["kind"] == "result")
+    page.locator(f"a[href='/xac-minh/{result['verification_code']}']").first.click()
     page.wait_for_selector("[data-testid=verify-result][data-valid=true]")
+    assert "Giấy tờ hợp lệ" in page.locator("[data-testid=verify-result]").inner_text()
     citizen.axe("verify-valid")
+    # Uploading the downloaded PDF: byte-identical to the issued one, signature valid.
+    page.set_input_files(
+        "#verify-file",
+        files=[{"name": "ket-qua.pdf", "mimeType": "application/pdf", "buffer": pdf}],
+    )
+    page.click("[data-testid=verify-upload]")
+    page.wait_for_selector("[data-testid=upload-result][data-identical=true][data-signature=true]")
+    citizen.axe("verify-upload")
+    # A code nobody issued: "not found", clearly.
+    citizen.goto("/xac-minh/khong-co-ma-nay")
+    page.wait_for_selector("[data-testid=verify-result][data-valid=false]")
+    # The citizen rates the service on the resolved dossier and sees the rating saved.
+    citizen.goto(f"/ho-so-cua-toi/{outcome['dossier_id']}#danh-gia")
+    page.wait_for_selector("[data-testid=rating-form]")
+    for criterion in ("timeliness", "contacts", "agencies", "attitude", "ease", "overall"):
+        page.check(f"input[name=rate-{criterion}][value='2']")
+    page.click("[data-testid=rating-form] button[type=submit]")
+    page.wait_for_selector("[data-testid=rating-saved]")
+    citizen.axe("rating-saved")
