@@ -93,6 +93,12 @@ def test_the_remaining_public_pages_pass_axe(new_pages, live_server):
     for path in ("/quen-mat-khau", "/dat-lai-mat-khau?token=abc", "/xac-minh/ABC123", "/khong-co"):
         pages.goto(path)
         pages.axe(path.strip("/").split("?")[0].replace("/", "-"))
+    # Sign-in offers VNeID (a plain link carrying where to come back to) and shows its error.
+    pages.goto("/dang-nhap?next=/ho-so-cua-toi&vneid_error=access_denied")
+    vneid = pages.page.locator("[data-testid=vneid-login]")
+    assert vneid.get_attribute("href") == "/api/v1/auth/vneid/login?next=%2Fho-so-cua-toi"
+    assert "access_denied" in pages.page.locator("[data-testid=vneid-error]").inner_text()
+    pages.axe("login-vneid-error")
     pages.goto("/dat-lai-mat-khau?token=abc")
     pages.page.fill("#new-password", "Mat-khau-moi-2026!")
     pages.page.click("form button[type=submit]")

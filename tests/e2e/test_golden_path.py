@@ -216,6 +216,13 @@ def test_golden_path(new_pages, live_server, viewport):
     assert officer.page.locator("li[data-kind=receipt_slip]").count() == 1
     officer.axe("workspace-documents")
     officer.goto("/can-bo/thong-ke")
+    # This year's report of the clerk's agency: the dossier counts among those received, the
+    # monthly chart has its text alternative and table, the 766 scorecard its rows.
+    officer.page.wait_for_selector("[data-testid=stats-report]")
+    assert int(officer.page.locator("[data-testid=stats-received]").inner_text()) >= 1
+    assert officer.page.locator("[data-testid=stats-chart] rect.bar").count() == 12
+    assert officer.page.locator("#st-766 ~ .table-wrap tbody tr").count() > 5
+    assert "format=xlsx" in officer.page.get_attribute("[data-testid=export-xlsx]", "href")
     officer.axe("statistics")
     assert not officer.csp_violations(), officer.csp_violations()
 
@@ -225,9 +232,33 @@ def test_golden_path(new_pages, live_server, viewport):
     timeline = page.locator("ol.timeline").inner_text()
     assert "Đã nộp phí qua VNPay" in timeline and "timeline." not in timeline, timeline
     citizen.axe("dossier-resolved")
-    for path in ("/giay-to-cua-toi", "/tra-cuu", "/xac-minh", "/thong-bao"):
+    citizen.goto("/giay-to-cua-toi")
+    page.wait_for_selector("[data-kind=result]")  # my documents store holds the result
+    citizen.axe("giay-to-cua-toi")
+    for path in ("/tra-cuu", "/xac-minh"):
         citizen.goto(path)
         citizen.axe(path.strip("/"))
+
+    # Notifications: the header counts the unread ones; each links into this SPA (the dossier
+    # page); "mark all read" clears the count; the preferences are saved.
+    page.wait_for_selector("[data-testid=unread-count]", state="attached")
+    citizen.goto("/thong-bao")
+    page.wait_for_selector("li[data-read=false]")
+    links = page.locator("ul.notes a").evaluate_all("(els) => els.map((a) => a.pathname)")
+    assert links and all(link.startswith(f"/ho-so-cua-toi/{dossier_id}") for link in links), links
+    citizen.axe("notifications")
+    page.click("button:has-text('Đánh dấu tất cả đã đọc')")
+    page.wait_for_selector("li[data-read=false]", state="detached")
+    page.wait_for_selector("[data-testid=unread-count]", state="detached")
+    page.select_option("#pref-locale", "en")
+    page.click("[data-testid=prefs-form] button[type=submit]")
+    page.wait_for_selector("[data-testid=prefs-form] .notice.ok")
+
+    # The lookup link of the notices (/tra-cuu?ma=<code>) looks the dossier up directly.
+    citizen.goto(f"/tra-cuu?ma={code}")
+    page.wait_for_selector(f"[data-testid=lookup-result]:has-text('{code}')")
+    citizen.goto("/thong-bao")
+    page.wait_for_selector("[data-testid=prefs-form]")
     if page.locator(".menu-toggle").is_visible():  # phones: the menu is behind a button
         page.click(".menu-toggle")
     page.click("button.lang")
