@@ -16,6 +16,7 @@ import requests
 
 from backend.seed import DEMO_OFFICER_PASSWORD
 from tests.dossier_fixtures import PDF
+from tests.e2e import api_setup
 
 #: The outcome of each viewport's golden path, for the result / verify test.
 OUTCOMES: dict[str, dict] = {}
@@ -311,6 +312,18 @@ def test_signed_result_download_and_verify(new_pages, live_server, viewport):
     # A code nobody issued: "not found", clearly.
     citizen.goto("/xac-minh/khong-co-ma-nay")
     page.wait_for_selector("[data-testid=verify-result][data-valid=false]")
+    # An admin revokes the receipt slip (Mẫu 01): its page now says "revoked", with the date.
+    slip = next(d for d in documents if d["kind"] == "receipt_slip")
+    admin = api_setup.session(live_server, "quantri@demo.dvc.local", DEMO_OFFICER_PASSWORD)
+    admin.post(
+        f"{live_server}/api/v1/admin/documents/{slip['id']}/revoke",
+        json={"reason": "Cấp nhầm số"},
+        timeout=10,
+    ).raise_for_status()
+    citizen.goto(f"/xac-minh/{slip['verification_code']}")
+    page.wait_for_selector("[data-testid=verify-result][data-status=revoked]")
+    assert "Giấy tờ đã bị thu hồi" in page.locator("[data-testid=verify-result]").inner_text()
+    citizen.axe("verify-revoked")
     # The citizen rates the service on the resolved dossier and sees the rating saved.
     citizen.goto(f"/ho-so-cua-toi/{outcome['dossier_id']}#danh-gia")
     page.wait_for_selector("[data-testid=rating-form]")
