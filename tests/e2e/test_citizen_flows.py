@@ -119,7 +119,7 @@ def test_no_page_is_wider_than_a_360_px_phone(new_pages, live_server):
     for path in ("/", "/?q=khai sinh", "/thu-tuc/2.000488", "/dang-ky", "/tra-cuu", "/xac-minh"):
         fits(path)
     sign_in(pages, "congdan@demo.dvc.local", DEMO_CITIZEN_PASSWORD)
-    for path in ("/ho-so-cua-toi", "/giay-to-cua-toi"):
+    for path in ("/ho-so-cua-toi", "/giay-to-cua-toi", "/thong-bao"):
         fits(path)
     pages.context.clear_cookies()
     pages.goto("/dang-nhap")
@@ -128,6 +128,9 @@ def test_no_page_is_wider_than_a_360_px_phone(new_pages, live_server):
     page.click("form button[type=submit]")
     page.wait_for_url("**/can-bo")
     fits("/can-bo")
+    fits("/can-bo/thong-ke")
+    page.wait_for_selector("[data-testid=stats-chart]")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
     pages.shot("officer-queue-360")
 
 
