@@ -313,7 +313,7 @@ def _digest(officer: User, items, today, now):
             "overdue_count": len(overdue),
             "due": listing(due, locale),
             "overdue": listing(overdue, locale),
-            "queue_link": services.link("/can-bo/hang-cho"),
+            "queue_link": services.queue_link(),
         }
 
     return services.notify(
@@ -321,6 +321,6 @@ def _digest(officer: User, items, today, now):
         "daily_digest",
         key=f"digest:{today.isoformat()}",
         context=context,
-        url=services.link("/can-bo/hang-cho"),
+        url=services.queue_link(),
         once=True,
     )

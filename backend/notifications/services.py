@@ -44,11 +44,18 @@ def lookup_link(code: str) -> str:
 
 
 def dossier_link(dossier_uuid, section: str = "") -> str:
-    return link(f"/ho-so/{dossier_uuid}" + (f"/{section}" if section else ""))
+    """The citizen's dossier page; a section (``bo-sung``, ``thanh-toan``, ``ket-qua``) is
+    the anchor the page scrolls to and focuses."""
+    return link(f"/ho-so-cua-toi/{dossier_uuid}" + (f"#{section}" if section else ""))
 
 
 def officer_link(dossier_uuid) -> str:
     return link(f"/can-bo/ho-so/{dossier_uuid}")
+
+
+def queue_link() -> str:
+    """The officer's queues (the SPA's ``/can-bo``)."""
+    return link("/can-bo")
 
 
 # --- preferences ------------------------------------------------------------------------------

@@ -115,7 +115,8 @@ def _decider(dossier: Dossier) -> str:
 
 
 def verify_url(code: str) -> str:
-    return f"{current_app.config['PUBLIC_BASE_URL']}/api/v1/verify/{code}"
+    # The SPA's human-facing page (it calls ``GET /api/v1/verify/<code>``), not the JSON API.
+    return f"{current_app.config['PUBLIC_BASE_URL']}/xac-minh/{code}"
 
 
 def _duration(dossier: Dossier) -> str:

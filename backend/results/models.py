@@ -74,7 +74,8 @@ class IssuedDocument(IdMixin, Base):
     #: What makes the document unique (``result:<dossier uuid>``…): a retried task or action
     #: finds the row it already made instead of making a second document.
     source_key: Mapped[str | None] = mapped_column(sa.String(96), unique=True)
-    #: Public verification code (``/api/v1/verify/<code>``), 192 random bits.
+    #: Public verification code (the ``/xac-minh/<code>`` page, ``/api/v1/verify/<code>``),
+    #: 192 random bits.
     verification_code: Mapped[str | None] = mapped_column(
         sa.String(64), unique=True, default=new_verification_code
     )

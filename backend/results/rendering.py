@@ -189,5 +189,5 @@ def sample_context() -> dict:
         "form": {},
         "sections": [],
         "signer": {"title": "NGƯỜI TIẾP NHẬN", "name": "Trần Văn Đức"},
-        "verify_url": "https://dichvucong.example.vn/api/v1/verify/sample",
+        "verify_url": "https://dichvucong.example.vn/xac-minh/sample",
     }

@@ -93,6 +93,12 @@ def test_the_remaining_public_pages_pass_axe(new_pages, live_server):
     for path in ("/quen-mat-khau", "/dat-lai-mat-khau?token=abc", "/xac-minh/ABC123", "/khong-co"):
         pages.goto(path)
         pages.axe(path.strip("/").split("?")[0].replace("/", "-"))
+    # Sign-in offers VNeID (a plain link carrying where to come back to) and shows its error.
+    pages.goto("/dang-nhap?next=/ho-so-cua-toi&vneid_error=access_denied")
+    vneid = pages.page.locator("[data-testid=vneid-login]")
+    assert vneid.get_attribute("href") == "/api/v1/auth/vneid/login?next=%2Fho-so-cua-toi"
+    assert "access_denied" in pages.page.locator("[data-testid=vneid-error]").inner_text()
+    pages.axe("login-vneid-error")
     pages.goto("/dat-lai-mat-khau?token=abc")
     pages.page.fill("#new-password", "Mat-khau-moi-2026!")
     pages.page.click("form button[type=submit]")
@@ -113,7 +119,7 @@ def test_no_page_is_wider_than_a_360_px_phone(new_pages, live_server):
     for path in ("/", "/?q=khai sinh", "/thu-tuc/2.000488", "/dang-ky", "/tra-cuu", "/xac-minh"):
         fits(path)
     sign_in(pages, "congdan@demo.dvc.local", DEMO_CITIZEN_PASSWORD)
-    for path in ("/ho-so-cua-toi", "/giay-to-cua-toi"):
+    for path in ("/ho-so-cua-toi", "/giay-to-cua-toi", "/thong-bao"):
         fits(path)
     pages.context.clear_cookies()
     pages.goto("/dang-nhap")
@@ -122,6 +128,9 @@ def test_no_page_is_wider_than_a_360_px_phone(new_pages, live_server):
     page.click("form button[type=submit]")
     page.wait_for_url("**/can-bo")
     fits("/can-bo")
+    fits("/can-bo/thong-ke")
+    page.wait_for_selector("[data-testid=stats-chart]")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
     pages.shot("officer-queue-360")
 
 

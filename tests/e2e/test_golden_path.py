@@ -16,6 +16,7 @@ import requests
 
 from backend.seed import DEMO_OFFICER_PASSWORD
 from tests.dossier_fixtures import PDF
+from tests.e2e import api_setup
 
 #: The outcome of each viewport's golden path, for the result / verify test.
 OUTCOMES: dict[str, dict] = {}
@@ -207,8 +208,22 @@ def test_golden_path(new_pages, live_server, viewport):
         p.fill("#act-symbol", "QĐ-STP")
 
     officer_does(officer, "vanthu@demo.dvc.local", code, "issue", issue)
-    assert officer.page.locator("[data-testid=officer-status]").inner_text() == "Đã có kết quả"
+    # The dossier is "issuing" until the signed PDF is stored, then resolved (9); the
+    # workspace lists the dossier's documents, the stored result among them.
+    officer.page.wait_for_selector(
+        "[data-testid=officer-status]:has-text('Đã có kết quả')", timeout=30000
+    )
+    officer.page.wait_for_selector("li[data-kind=result][data-status=valid]")
+    assert officer.page.locator("li[data-kind=receipt_slip]").count() == 1
+    officer.axe("workspace-documents")
     officer.goto("/can-bo/thong-ke")
+    # This year's report of the clerk's agency: the dossier counts among those received, the
+    # monthly chart has its text alternative and table, the 766 scorecard its rows.
+    officer.page.wait_for_selector("[data-testid=stats-report]")
+    assert int(officer.page.locator("[data-testid=stats-received]").inner_text()) >= 1
+    assert officer.page.locator("[data-testid=stats-chart] rect.bar").count() == 12
+    assert officer.page.locator("#st-766 ~ .table-wrap tbody tr").count() > 5
+    assert "format=xlsx" in officer.page.get_attribute("[data-testid=export-xlsx]", "href")
     officer.axe("statistics")
     assert not officer.csp_violations(), officer.csp_violations()
 
@@ -218,9 +233,33 @@ def test_golden_path(new_pages, live_server, viewport):
     timeline = page.locator("ol.timeline").inner_text()
     assert "Đã nộp phí qua VNPay" in timeline and "timeline." not in timeline, timeline
     citizen.axe("dossier-resolved")
-    for path in ("/giay-to-cua-toi", "/tra-cuu", "/xac-minh", "/thong-bao"):
+    citizen.goto("/giay-to-cua-toi")
+    page.wait_for_selector("[data-kind=result]")  # my documents store holds the result
+    citizen.axe("giay-to-cua-toi")
+    for path in ("/tra-cuu", "/xac-minh"):
         citizen.goto(path)
         citizen.axe(path.strip("/"))
+
+    # Notifications: the header counts the unread ones; each links into this SPA (the dossier
+    # page); "mark all read" clears the count; the preferences are saved.
+    page.wait_for_selector("[data-testid=unread-count]", state="attached")
+    citizen.goto("/thong-bao")
+    page.wait_for_selector("li[data-read=false]")
+    links = page.locator("ul.notes a").evaluate_all("(els) => els.map((a) => a.pathname)")
+    assert links and all(link.startswith(f"/ho-so-cua-toi/{dossier_id}") for link in links), links
+    citizen.axe("notifications")
+    page.click("button:has-text('Đánh dấu tất cả đã đọc')")
+    page.wait_for_selector("li[data-read=false]", state="detached")
+    page.wait_for_selector("[data-testid=unread-count]", state="detached")
+    page.select_option("#pref-locale", "en")
+    page.click("[data-testid=prefs-form] button[type=submit]")
+    page.wait_for_selector("[data-testid=prefs-form] .notice.ok")
+
+    # The lookup link of the notices (/tra-cuu?ma=<code>) looks the dossier up directly.
+    citizen.goto(f"/tra-cuu?ma={code}")
+    page.wait_for_selector(f"[data-testid=lookup-result]:has-text('{code}')")
+    citizen.goto("/thong-bao")
+    page.wait_for_selector("[data-testid=prefs-form]")
     if page.locator(".menu-toggle").is_visible():  # phones: the menu is behind a button
         page.click(".menu-toggle")
     page.click("button.lang")
@@ -236,9 +275,6 @@ def test_signed_result_download_and_verify(new_pages, live_server, viewport):
     if viewport not in OUTCOMES:
         pytest.skip("the golden path did not complete for this viewport")
     outcome = OUTCOMES[viewport]
-    probe = requests.get(f"{live_server}/api/v1/verify/probe-code", timeout=10)
-    if probe.status_code == 404 and probe.json().get("code") == "not-found":
-        pytest.skip("GET /api/v1/verify/<code> (signed results, issue 7) is not in this branch")
     citizen = new_pages("citizen-result", viewport)
     page = citizen.page
     citizen.goto("/dang-nhap")
@@ -246,12 +282,53 @@ def test_signed_result_download_and_verify(new_pages, live_server, viewport):
     page.fill("#password", PASSWORD)
     page.click("form button[type=submit]")
     page.wait_for_url("**/ho-so-cua-toi")
-    citizen.goto(f"/ho-so-cua-toi/{outcome['dossier_id']}")
+    citizen.goto(f"/ho-so-cua-toi/{outcome['dossier_id']}#ket-qua")
     link = page.locator("[data-testid=result-download]").first
     with page.expect_download() as download:
         link.click()
-    assert Path(download.value.path()).read_bytes().startswith(b"%PDF")
-    verify = page.locator("a[href^='/xac-minh/']").first
-    verify.click()
+    pdf = Path(download.value.path()).read_bytes()
+    assert pdf.startswith(b"%PDF")
+    # The verification code of the result, as the documents API gives it (the QR code on
+    # the PDF opens the same page: PUBLIC_BASE_URL/xac-minh/<code>).
+    cookies = {c["name"]: c["value"] for c in citizen.context.cookies()}
+    documents = requests.get(
+        f"{live_server}/api/v1/dossiers/{outcome['dossier_id']}/documents",
+        cookies=cookies,
+        timeout=10,
+    ).json()
+    result = next(d for d in documents if d["kind"] == "result")
+    page.locator(f"a[href='/xac-minh/{result['verification_code']}']").first.click()
     page.wait_for_selector("[data-testid=verify-result][data-valid=true]")
+    assert "Giấy tờ hợp lệ" in page.locator("[data-testid=verify-result]").inner_text()
     citizen.axe("verify-valid")
+    # Uploading the downloaded PDF: byte-identical to the issued one, signature valid.
+    page.set_input_files(
+        "#verify-file",
+        files=[{"name": "ket-qua.pdf", "mimeType": "application/pdf", "buffer": pdf}],
+    )
+    page.click("[data-testid=verify-upload]")
+    page.wait_for_selector("[data-testid=upload-result][data-identical=true][data-signature=true]")
+    citizen.axe("verify-upload")
+    # A code nobody issued: "not found", clearly.
+    citizen.goto("/xac-minh/khong-co-ma-nay")
+    page.wait_for_selector("[data-testid=verify-result][data-valid=false]")
+    # An admin revokes the receipt slip (Mẫu 01): its page now says "revoked", with the date.
+    slip = next(d for d in documents if d["kind"] == "receipt_slip")
+    admin = api_setup.session(live_server, "quantri@demo.dvc.local", DEMO_OFFICER_PASSWORD)
+    admin.post(
+        f"{live_server}/api/v1/admin/documents/{slip['id']}/revoke",
+        json={"reason": "Cấp nhầm số"},
+        timeout=10,
+    ).raise_for_status()
+    citizen.goto(f"/xac-minh/{slip['verification_code']}")
+    page.wait_for_selector("[data-testid=verify-result][data-status=revoked]")
+    assert "Giấy tờ đã bị thu hồi" in page.locator("[data-testid=verify-result]").inner_text()
+    citizen.axe("verify-revoked")
+    # The citizen rates the service on the resolved dossier and sees the rating saved.
+    citizen.goto(f"/ho-so-cua-toi/{outcome['dossier_id']}#danh-gia")
+    page.wait_for_selector("[data-testid=rating-form]")
+    for criterion in ("timeliness", "contacts", "agencies", "attitude", "ease", "overall"):
+        page.check(f"input[name=rate-{criterion}][value='2']")
+    page.click("[data-testid=rating-form] button[type=submit]")
+    page.wait_for_selector("[data-testid=rating-saved]")
+    citizen.axe("rating-saved")

@@ -26,7 +26,7 @@ def test_list_count_and_mark_read(client, desk):
     assert received["template"] == "received" and submitted["template"] == "submitted"
     assert received["dossier_id"] == dossier_id
     assert received["title"].startswith("Hồ sơ ") and "đã được tiếp nhận" in received["title"]
-    assert received["link"] == f"http://127.0.0.1:5000/ho-so/{dossier_id}"
+    assert received["link"] == f"http://127.0.0.1:5000/ho-so-cua-toi/{dossier_id}"
     assert received["read_at"] is None
     assert client.get(f"{ME}/unread-count", headers=headers).json == {"unread": 2}
 

@@ -59,7 +59,7 @@ def test_supplement_reminder_two_working_days_before(client, desk, outbox):
     [mail] = [m for m in outbox_mails(outbox) if m["Subject"].startswith("Nhắc")]
     assert mail["To"] == desk.citizen.email
     assert "- Giấy chứng sinh (GCS)" in body_of(mail)
-    assert "/bo-sung" in body_of(mail)
+    assert "/ho-so-cua-toi/" in body_of(mail) and "#bo-sung" in body_of(mail)
 
 
 def test_supplement_reminder_skips_the_holidays(client, desk):
@@ -185,6 +185,7 @@ def test_daily_digest(client, desk, outbox):
         if n["template"] == "daily_digest"
     ]
     assert digest["title"] == "Tổng hợp ngày 06/03/2026: 1 hồ sơ sắp đến hạn, 1 quá hạn"
+    assert digest["link"].endswith("/can-bo")  # the SPA's queue page
     [mail] = [
         m
         for m in outbox_mails(outbox)

@@ -29,7 +29,7 @@ def test_submission_mail_has_code_and_lookup_link(client, desk, smtp, db):
     assert f"Mã hồ sơ: {code}" in body
     assert "Thủ tục: Thủ tục đăng ký khai sinh" in body
     assert f"{BASE}/tra-cuu?ma={quote(code, safe='')}" in body
-    assert f"{BASE}/ho-so/{dossier_id}" in body
+    assert f"{BASE}/ho-so-cua-toi/{dossier_id}" in body
     assert "Thời điểm nộp: 09:00 02/03/2026" in body
     row = db.session.scalar(sa.select(Message).where(Message.recipient == desk.citizen.email))
     assert row.status == "sent" and row.attempts == 1
@@ -86,7 +86,7 @@ def test_supplement_request_lists_items_and_deadline(client, desk, smtp):
     body = body_of(mail)
     assert "- Giấy chứng sinh bản gốc (GCS)" in body
     assert "Ghi chú: Bản chụp bị mờ" in body
-    assert f"{BASE}/ho-so/{dossier_id}/bo-sung" in body
+    assert f"{BASE}/ho-so-cua-toi/{dossier_id}#bo-sung" in body
 
 
 def test_whole_workflow_tells_the_citizen_every_step(client, desk, smtp):
@@ -125,11 +125,11 @@ def test_whole_workflow_tells_the_citizen_every_step(client, desk, smtp):
     ]
     payment, paid, apology, result = (smtp.to(desk.citizen.email)[i] for i in (2, 3, 4, 5))
     assert "50.000 đồng" in payment["Subject"]
-    assert f"{BASE}/ho-so/{dossier_id}/thanh-toan" in body_of(payment)
+    assert f"{BASE}/ho-so-cua-toi/{dossier_id}#thanh-toan" in body_of(payment)
     assert "Số biên lai: BL-2026-00000077" in body_of(paid)
     assert "Ngày hẹn trả kết quả mới: 17:00 10/03/2026" in body_of(apology)
     assert "Lý do: Cần xác minh thêm" in body_of(apology)
-    assert f"{BASE}/ho-so/{dossier_id}/ket-qua" in body_of(result)
+    assert f"{BASE}/ho-so-cua-toi/{dossier_id}#ket-qua" in body_of(result)
     assert "số 125/GKS-UBND" in body_of(result)
     # Officers: the specialist was assigned, the leader and the clerk got it in their queues.
     assert smtp.to(desk.officers["specialist"].email)[0]["Subject"].startswith("Bạn được phân công")
@@ -171,7 +171,7 @@ def test_online_payment_sends_the_receipt_once(client, db, smtp):
     me = client.get("/api/v1/me/notification-preferences", headers=headers).json["email_address"]
     [submitted] = smtp.to(me)
     assert "Phí, lệ phí cần nộp trước khi tiếp nhận: 200.000 đồng" in body_of(submitted)
-    assert f"{BASE}/ho-so/{dossier['id']}/thanh-toan" in body_of(submitted)
+    assert f"{BASE}/ho-so-cua-toi/{dossier['id']}#thanh-toan" in body_of(submitted)
     payment = start(client, dossier["id"], headers)["payment"]
 
     answer = client.get(

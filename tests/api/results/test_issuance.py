@@ -121,7 +121,8 @@ def test_the_qr_code_decodes_to_the_verification_url(client, desk, tmp_path, app
     with Image.open(page) as image:
         codes = [c.data.decode() for c in decode(image)]
 
-    expected = f"{app.config['PUBLIC_BASE_URL']}/api/v1/verify/{result['verification_code']}"
+    # The SPA's verification page, which calls GET /api/v1/verify/<code>.
+    expected = f"{app.config['PUBLIC_BASE_URL']}/xac-minh/{result['verification_code']}"
     assert codes == [expected]
 
 
