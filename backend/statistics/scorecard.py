@@ -38,7 +38,7 @@ INDICATORS = {
 
 def ratio(numerator, denominator) -> float | None:
     """``numerator / denominator``, or None when there is nothing to divide (no dossiers)."""
-    if numerator is None or not denominator:
+    if not denominator:
         return None
     return numerator / denominator
 
