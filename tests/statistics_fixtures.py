@@ -10,6 +10,7 @@ from backend.core.clock import VN_TZ
 from backend.dossiers.models import Dossier, DossierAttachment, SupplementRequest
 from backend.dossiers.states import STATUS_CODES, DossierStatus
 from backend.extensions import db
+from backend.integration.models import DvcqgDossierSync
 from backend.payments.models import Payment
 from backend.results.models import IssuedDocument
 from backend.statistics.models import SatisfactionRating
@@ -137,6 +138,22 @@ def rating(row: Dossier, owner, overall: int, **scores):
             rated_at=row.finished_at,
             updated_at=row.finished_at,
             **values,
+        )
+    )
+    db.session.flush()
+
+
+def sync_flag(row: Dossier, *, known: bool, synced_at=None, synced: int = 0, attempts: int = 0):
+    """The dossier's DVCQG sync flag as :func:`backend.integration.dvcqg.sync` leaves it."""
+    db.session.add(
+        DvcqgDossierSync(
+            dossier_id=row.id,
+            synced=synced,
+            known_to_portal=known,
+            changed_at=row.submitted_at,
+            synced_at=synced_at,
+            attempts=attempts,
+            last_error="http-500" if attempts else None,
         )
     )
     db.session.flush()

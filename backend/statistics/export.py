@@ -40,7 +40,10 @@ LABELS = {
     "received_reused": ("Tái sử dụng dữ liệu số hóa", "Reusing digitised data"),
     "received_from_repository": ("Kết nối kho dữ liệu cá nhân", "Linked to the data store"),
     "received_synced": ("Đồng bộ lên DVCQG", "Synced to the national portal"),
-    "received_population": ("Khai thác CSDL dân cư", "Using the population database"),
+    "received_population": (
+        "Chủ hồ sơ đã xác thực qua CSDL dân cư hoặc VNeID",
+        "Owner verified by the population database or VNeID",
+    ),
     "rated": ("Lượt đánh giá", "Ratings"),
     "rated_very_satisfied": ("Rất hài lòng", "Very satisfied"),
     "rated_satisfied": ("Hài lòng", "Satisfied"),
@@ -67,8 +70,6 @@ HEAD = {
     "threshold": ("Ngưỡng điểm tối đa", "Full-score threshold"),
     "points": ("Điểm tối đa", "Points"),
     "score": ("Điểm", "Score"),
-    "note": ("Ghi chú", "Note"),
-    "not_available": ("Chưa có nguồn dữ liệu", "No data source yet"),
     "code": ("Mã", "Code"),
     "name": ("Tên", "Name"),
     "total": ("Tổng điểm", "Total score"),
@@ -117,7 +118,6 @@ def _summary_rows(report: dict) -> list[list]:
             _pick(HEAD["threshold"]),
             _pick(HEAD["points"]),
             _pick(HEAD["score"]),
-            _pick(HEAD["note"]),
         ],
     ]
     for line in report["scorecard"]:
@@ -129,10 +129,9 @@ def _summary_rows(report: dict) -> list[list]:
                 line["threshold"],
                 line["points"],
                 line["score"],
-                "" if line["available"] else _pick(HEAD["not_available"]),
             ]
         )
-    rows.append(["", _pick(HEAD["total"]), "", "", report["score_max"], report["score"], ""])
+    rows.append(["", _pick(HEAD["total"]), "", "", report["score_max"], report["score"]])
     return rows
 
 

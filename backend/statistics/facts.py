@@ -1,13 +1,15 @@
 """The ``dossier_facts`` projection: computed by SQL from the source rows, kept current on flush.
 
-The dossiers whose row, attachments, supplement rounds, payments, issued documents or rating
-a flush wrote are remembered; before the transaction commits (and before a report reads in the
-same transaction, :func:`apply_pending`) their facts are recomputed with one
+The dossiers whose row, attachments, supplement rounds, payments, issued documents, rating or
+DVCQG sync flag a flush wrote are remembered; before the transaction commits (and before a
+report reads in the same transaction, :func:`apply_pending`) their facts are recomputed with one
 ``INSERT … SELECT … ON CONFLICT DO UPDATE`` from the source tables (so they are never
 "incremented" and cannot drift). Writers that bypass the ORM (bulk loads, ``COPY``) call
 :func:`rebuild` or ``flask statistics rebuild-facts`` afterwards.
 
-The per-dossier rules are those of :func:`backend.dossiers.deadlines.timeliness`.
+The per-dossier rules are those of :func:`backend.dossiers.deadlines.timeliness`. The owner's
+identity check counts only when it happened at or before submission, so a later verification
+(which no flush of the dossier sees) never changes a dossier's facts.
 """
 
 from __future__ import annotations
@@ -22,9 +24,11 @@ from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm.util import identity_key
 
+from backend.accounts.models import User
 from backend.core.db import AppSession
 from backend.dossiers.events import step_recorded
 from backend.dossiers.models import Dossier, DossierAttachment, SupplementRequest
+from backend.integration.models import DvcqgDossierSync
 from backend.payments.models import Payment
 from backend.results.models import IssuedDocument
 from backend.statistics.models import CRITERIA, DossierFacts, SatisfactionRating
@@ -33,7 +37,14 @@ from backend.statistics.sql import seconds_between, vn_date
 #: Payment states that mean the dossier was paid online (refunds do not undo the payment).
 PAID = ("succeeded", "partially_refunded", "refunded")
 #: Rows whose change can change a dossier's facts (they carry ``dossier_id``).
-CHILDREN = (DossierAttachment, SupplementRequest, Payment, IssuedDocument, SatisfactionRating)
+CHILDREN = (
+    DossierAttachment,
+    SupplementRequest,
+    Payment,
+    IssuedDocument,
+    SatisfactionRating,
+    DvcqgDossierSync,
+)
 
 FACTS = DossierFacts.__table__
 
@@ -81,6 +92,9 @@ def facts_select(ids=None) -> sa.Select:
     ).group_by(IssuedDocument.dossier_id)
     docs = docs.subquery("docs")
     rating = SatisfactionRating.__table__.alias("rating")
+    sync = DvcqgDossierSync.__table__.alias("sync")
+    owner = User.__table__.alias("owner")
+    verified_at = owner.c.identity_verified_at
 
     finish = sa.func.coalesce(d.finished_at, d.closed_at)
     statistics_due = sa.func.coalesce(d.original_due_at, d.due_at)
@@ -121,6 +135,8 @@ def facts_select(ids=None) -> sa.Select:
             sa.func.coalesce(att.c.from_store, 0) == 1,
             paid.c.dossier_id.is_not(None),
             docs.c.dossier_id.is_not(None),
+            sync.c.known_to_portal.is_(True),
+            sa.and_(verified_at.is_not(None), verified_at <= d.submitted_at),
             *(rating.c[name] for name in CRITERIA),
         )
         .select_from(
@@ -129,6 +145,8 @@ def facts_select(ids=None) -> sa.Select:
             .outerjoin(paid, paid.c.dossier_id == d.id)
             .outerjoin(docs, docs.c.dossier_id == d.id)
             .outerjoin(rating, rating.c.dossier_id == d.id)
+            .outerjoin(sync, sync.c.dossier_id == d.id)
+            .join(owner, owner.c.id == d.owner_id)
         )
         .where(d.submitted_at.is_not(None))
     )
@@ -154,6 +172,8 @@ COLUMNS = [
     "from_store",
     "paid_online",
     "has_document",
+    "on_portal",
+    "identity_verified",
     *(f"rating_{name}" for name in CRITERIA),
 ]
 

@@ -62,10 +62,11 @@ class SatisfactionRating(Base):
 class DossierFacts(Base):
     """What the reports read about one submitted dossier, in one narrow row.
 
-    A projection of ``dossiers`` and of the rows that hang off it (attachments, supplement
-    rounds, payments, issued documents, rating), recomputed by SQL before commit for the
+    A projection of ``dossiers``, of the rows that hang off it (attachments, supplement
+    rounds, payments, issued documents, rating, DVCQG sync flag) and of its owner's identity
+    check, recomputed by SQL before commit for the
     dossiers a transaction wrote (:mod:`backend.statistics.facts`), so a province-year report
-    scans one narrow table instead of joining six. ``flask statistics rebuild-facts``
+    scans one narrow table instead of joining eight. ``flask statistics rebuild-facts``
     recomputes every row (after bulk loads that bypass the ORM)."""
 
     __tablename__ = "dossier_facts"
@@ -101,6 +102,12 @@ class DossierFacts(Base):
     paid_online: Mapped[bool]
     #: An issued result document (e-result).
     has_document: Mapped[bool]
+    #: The National Public Service Portal has the dossier (766 indicator 1.4): its DVCQG sync
+    #: flag's ``known_to_portal``, set once the portal accepted the dossier record.
+    on_portal: Mapped[bool]
+    #: The owner's identity had been verified by the population database or VNeID at or
+    #: before submission (766 indicator 4.5).
+    identity_verified: Mapped[bool]
     #: The owner's rating (:class:`SatisfactionRating` scores), when given.
     rating_timeliness: Mapped[int | None] = mapped_column(sa.SmallInteger)
     rating_contacts: Mapped[int | None] = mapped_column(sa.SmallInteger)

@@ -2,7 +2,8 @@
 
 It reads the narrow ``dossier_facts`` projection (:mod:`backend.statistics.facts`: one row per
 submitted dossier, recomputed by SQL from the dossier and its attachments, supplement rounds,
-payments, issued documents and rating before each commit that wrote them).
+payments, issued documents, rating, DVCQG sync flag and owner's identity check before each
+commit that wrote them).
 
 Definitions (DOMAIN.md §3.4 and §7; README "Statistics" repeats them for users):
 
@@ -25,6 +26,9 @@ Definitions (DOMAIN.md §3.4 and §7; README "Statistics" repeats them for users
   have no timeliness class.
 * Processing time of a resolved dossier: ``finished_at − received_at`` minus the time its
   supplement rounds kept it with the citizen (request → accepted supplement).
+* *Synced* (766 indicator 1.4): received and the National Public Service Portal has it (its
+  sync flag's ``known_to_portal``). *Population* (4.5): received and its owner's identity had
+  been verified by the population database or VNeID at or before submission.
 """
 
 from __future__ import annotations
@@ -40,15 +44,10 @@ from backend.catalog.models import Agency, OnlineLevel, Procedure, ProcedureFee,
 from backend.catalog.models import version_receiving_agencies as receiving_table
 from backend.core.clock import VN_TZ, utcnow
 from backend.core.db import UTCDateTime
-from backend.dossiers.models import (
-    CHANNEL_COUNTER,
-    CHANNEL_ONLINE,
-    CHANNEL_POSTAL,
-    Dossier,
-)
+from backend.dossiers.models import CHANNEL_COUNTER, CHANNEL_ONLINE, CHANNEL_POSTAL
 from backend.dossiers.states import DossierStatus
 from backend.extensions import db
-from backend.statistics import facts, sources
+from backend.statistics import facts
 from backend.statistics.models import (
     CRITERIA,
     DISSATISFIED,
@@ -186,7 +185,7 @@ class _Frame:
         )
 
 
-def _grouped_statement(period: Period, agency_id: int | None, reference: datetime, found):
+def _grouped_statement(period: Period, agency_id: int | None, reference: datetime):
     """The one aggregation: counters per (procedure version, competent agency)."""
     frame = _Frame(period, reference)
     f, c = frame.f, frame.c
@@ -218,26 +217,9 @@ def _grouped_statement(period: Period, agency_id: int | None, reference: datetim
         count_if(sa.and_(new, f.has_attachment, sa.or_(sa.not_(f.resolved), f.has_document))),
         count_if(sa.and_(new, f.reused)),
         count_if(sa.and_(new, sa.or_(f.from_store, f.has_document))),
+        count_if(sa.and_(new, f.on_portal)),
+        count_if(sa.and_(new, f.identity_verified)),
     ]
-    froms = frame.froms
-    if found.sync:
-        dossiers = Dossier.__table__
-        froms = froms.join(dossiers, dossiers.c.id == f.dossier_id)
-        columns.append(count_if(sa.and_(new, sources.synced_at().is_not(None))))
-    else:
-        columns.append(sa.literal(None))
-    if found.population:
-        lookups = sources.population_lookups()
-        queried = (
-            sa.select(lookups.c.dossier_id.label("dossier_id"))
-            .where(lookups.c.dossier_id.is_not(None))
-            .group_by(lookups.c.dossier_id)
-            .subquery("pop")
-        )
-        froms = froms.outerjoin(queried, queried.c.dossier_id == f.dossier_id)
-        columns.append(count_if(sa.and_(new, queried.c.dossier_id.is_not(None))))
-    else:
-        columns.append(sa.literal(None))
     rated = c["rated"]
     columns += [
         count_if(rated),
@@ -248,7 +230,7 @@ def _grouped_statement(period: Period, agency_id: int | None, reference: datetim
     columns += [sum_if(f[f"rating_{name}"], rated) for name in CRITERIA]
     stmt = (
         sa.select(f.procedure_version_id, f.competent_agency_id, *columns)
-        .select_from(froms)
+        .select_from(frame.froms)
         .where(c["in_scope"])
     )
     if agency_id is not None:
@@ -276,17 +258,16 @@ def classify(period: Period, now: datetime | None = None) -> dict[int, str | Non
 def count_dossiers(period: Period, agency_id: int | None = None, now: datetime | None = None):
     """Counters per (procedure version id, competent agency id) for ``period``.
 
-    Returns ``({(version_id, agency_id): {counter: value}}, sources)``."""
+    Returns ``{(version_id, agency_id): {counter: value}}``."""
     now = now or utcnow()
     reference = min(period.end, now)
     facts.apply_pending(db.session)
-    found = sources.detect()
-    rows = db.session.execute(_grouped_statement(period, agency_id, reference, found)).all()
+    rows = db.session.execute(_grouped_statement(period, agency_id, reference)).all()
     groups = {}
     for row in rows:
         values = dict(zip(COUNTERS, row[2:], strict=True))
         groups[(row[0], row[1])] = values
-    return groups, found
+    return groups
 
 
 def catalogue_counts(agency_id: int | None, used_procedures: set[int]) -> dict:
@@ -365,17 +346,13 @@ def agencies_info(agency_ids) -> dict[int, dict]:
     return {row[0]: {"code": row[1], "name_vi": row[2], "name_en": row[3]} for row in rows}
 
 
-def sum_groups(groups, found: sources.Sources) -> dict:
-    """Add up counter dictionaries; a source that is not available stays ``None``."""
+def sum_groups(groups) -> dict:
+    """Add up counter dictionaries."""
     total = dict.fromkeys(COUNTERS, 0)
     for values in groups:
         for key in COUNTERS:
             total[key] += values[key] or 0
     total["processing_seconds"] = float(total["processing_seconds"])
-    if not found.sync:
-        total["received_synced"] = None
-    if not found.population:
-        total["received_population"] = None
     return total
 
 

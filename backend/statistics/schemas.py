@@ -111,8 +111,7 @@ class ExportQuerySchema(ReportQuerySchema):
 
 
 CountsSchema = Schema.from_dict(
-    {key: fields.Integer(required=True) for key in COUNTERS if key != "processing_seconds"}
-    | {key: fields.Integer(allow_none=True) for key in ("received_synced", "received_population")},
+    {key: fields.Integer(required=True) for key in COUNTERS if key != "processing_seconds"},
     name="StatisticsCounts",
 )
 
@@ -181,10 +180,6 @@ class ScorecardIndicatorSchema(Schema):
     threshold = fields.Float(allow_none=True, metadata={"description": "Rate for full score"})
     points = fields.Float(allow_none=True)
     score = fields.Float(allow_none=True)
-    available = fields.Boolean(required=True)
-    reason = fields.String(
-        allow_none=True, metadata={"description": "Why an indicator is not available"}
-    )
 
 
 class ReportLineSchema(Schema):

@@ -35,25 +35,18 @@ INDICATORS = {
     "5.4": ("Mức độ hài lòng khi giải quyết TTHC", "Satisfaction with handling", 0.9, 4.5),
 }
 
-NOT_AVAILABLE = {
-    "1.4": "sync-source-missing",
-    "4.5": "population-source-missing",
-}
-
 
 def ratio(numerator, denominator) -> float | None:
     """``numerator / denominator``, or None when there is nothing to divide (no dossiers)."""
-    if numerator is None or not denominator:
+    if not denominator:
         return None
     return numerator / denominator
 
 
-def indicator(
-    key: str, numerator, denominator, *, rate=None, reason: str | None = None, unit="ratio"
-) -> dict:
+def indicator(key: str, numerator, denominator, *, rate=None, unit="ratio") -> dict:
     """One scorecard line: the rate (or, for 2.2, days), and its score against the threshold."""
     name_vi, name_en, threshold, points = INDICATORS[key]
-    if rate is None and reason is None:
+    if rate is None:
         rate = ratio(numerator, denominator)
     score = None
     if rate is not None and points is not None:
@@ -69,8 +62,6 @@ def indicator(
         "threshold": threshold,
         "points": points,
         "score": score,
-        "available": reason is None,
-        "reason": reason,
     }
 
 
@@ -106,11 +97,7 @@ def scorecard(c: dict, fee_received: int, catalogue: dict) -> list[dict]:
     """The 766 indicators this platform can compute, with their formulas' parts."""
     base = on_time_base(c)
     sync_rate = ratio(c["received_synced"], c["received"])
-    lines = []
-    if c["received_synced"] is None:
-        lines.append(indicator("1.4", None, c["received"], reason=NOT_AVAILABLE["1.4"]))
-    else:
-        lines.append(indicator("1.4", c["received_synced"], c["received"]))
+    lines = [indicator("1.4", c["received_synced"], c["received"])]
     lines.append(indicator("2.1", c["early"] + c["on_time"] + c["open_within"], base))
     average = indicator(
         "2.2", c["processing_seconds"], c["timed"], rate=average_days(c), unit="days"
@@ -120,8 +107,8 @@ def scorecard(c: dict, fee_received: int, catalogue: dict) -> list[dict]:
     lines.append(indicator("3.1", catalogue["online_services"], catalogue["procedures"]))
     lines.append(indicator("3.2", catalogue["online_services_used"], catalogue["online_services"]))
     online = ratio(c["received_online"], c["received"])
-    if online is not None and sync_rate is not None:
-        online *= sync_rate  # the national formula multiplies by the sync rate when known
+    if online is not None:
+        online *= sync_rate  # the national formula multiplies by the sync rate
     lines.append(indicator("3.3", c["received_online"], c["received"], rate=online))
     lines.append(
         indicator("3.5", catalogue["fee_procedures_payable_online"], catalogue["fee_procedures"])
@@ -131,10 +118,7 @@ def scorecard(c: dict, fee_received: int, catalogue: dict) -> list[dict]:
     lines.append(indicator("4.2", c["received_digitised"], c["received"]))
     lines.append(indicator("4.3", c["received_reused"], c["received"]))
     lines.append(indicator("4.4", c["received_from_repository"], c["received"]))
-    if c["received_population"] is None:
-        lines.append(indicator("4.5", None, c["received"], reason=NOT_AVAILABLE["4.5"]))
-    else:
-        lines.append(indicator("4.5", c["received_population"], c["received"]))
+    lines.append(indicator("4.5", c["received_population"], c["received"]))
     late = c["late"] + c["open_overdue"]
     satisfaction = None
     if base:
@@ -178,14 +162,14 @@ def build_report(period: Period, agency=None, now: datetime | None = None) -> di
     Four small statements: the grouped aggregation over ``dossier_facts``, the catalogue, and
     the names of the procedures and agencies that appear."""
     agency_id = agency.id if agency is not None else None
-    groups, found = queries.count_dossiers(period, agency_id, now)
+    groups = queries.count_dossiers(period, agency_id, now)
     versions = queries.versions_info({version for version, _ in groups})
     agencies = queries.agencies_info({agency for _, agency in groups})
 
     def fee_received(keys) -> int:
         return sum(groups[k]["received"] for k in keys if versions[k[0]]["has_fee"])
 
-    totals = queries.sum_groups(groups.values(), found)
+    totals = queries.sum_groups(groups.values())
     by_procedure: dict[str, list] = {}
     by_agency: dict[int, list] = {}
     for key in groups:
@@ -195,14 +179,14 @@ def build_report(period: Period, agency=None, now: datetime | None = None) -> di
     for code in sorted(by_procedure):
         keys = by_procedure[code]
         info = versions[keys[0][0]]
-        c = queries.sum_groups([groups[k] for k in keys], found)
+        c = queries.sum_groups([groups[k] for k in keys])
         procedures.append(
             _line(c, fee_received(keys), {k: info[k] for k in ("code", "name_vi", "name_en")})
         )
     agency_lines = []
     for agency_key in sorted(by_agency, key=lambda a: agencies[a]["code"]):
         keys = by_agency[agency_key]
-        c = queries.sum_groups([groups[k] for k in keys], found)
+        c = queries.sum_groups([groups[k] for k in keys])
         agency_lines.append(_line(c, fee_received(keys), agencies[agency_key]))
     used = {
         versions[version]["procedure_id"]

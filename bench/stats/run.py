@@ -324,8 +324,7 @@ def measure(sa_url: str, runs: int, plans: bool) -> None:
             db.session.rollback()
             log(summary("write-path cost: recomputing one dossier's facts", refresh_runs))
             if plans:
-                found = queries.sources.detect()
-                stmt = queries._grouped_statement(period, None, min(period.end, utcnow()), found)
+                stmt = queries._grouped_statement(period, None, min(period.end, utcnow()))
                 compiled = stmt.compile(
                     dialect=db.session.get_bind().dialect, compile_kwargs={"literal_binds": True}
                 )

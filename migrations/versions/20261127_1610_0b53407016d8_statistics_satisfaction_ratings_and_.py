@@ -52,6 +52,8 @@ def upgrade() -> None:
         sa.Column("from_store", sa.Boolean(), nullable=False),
         sa.Column("paid_online", sa.Boolean(), nullable=False),
         sa.Column("has_document", sa.Boolean(), nullable=False),
+        sa.Column("on_portal", sa.Boolean(), nullable=False),
+        sa.Column("identity_verified", sa.Boolean(), nullable=False),
         sa.Column("rating_timeliness", sa.SmallInteger(), nullable=True),
         sa.Column("rating_contacts", sa.SmallInteger(), nullable=True),
         sa.Column("rating_agencies", sa.SmallInteger(), nullable=True),

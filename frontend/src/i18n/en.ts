@@ -406,7 +406,6 @@ const en: typeof vi = {
     points: 'Max points',
     scoreCol: 'Score',
     total: 'Total score: {score}/{max}',
-    notAvailable: 'No data',
     export: 'Download',
     satisfaction: 'Satisfaction',
     rated: 'Ratings',

@@ -404,7 +404,6 @@ export default {
     points: 'Điểm tối đa',
     scoreCol: 'Điểm',
     total: 'Tổng điểm: {score}/{max}',
-    notAvailable: 'Chưa có dữ liệu',
     export: 'Tải về',
     satisfaction: 'Mức độ hài lòng',
     rated: 'Số đánh giá',

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import sqlalchemy as sa
 
 from backend.core import clock
@@ -41,6 +43,25 @@ def test_facts_follow_a_dossier_from_submission_to_rating(client, db):
     assert resolved.processing_seconds == 0  # issued the minute it was received
     client.post(f"/api/v1/dossiers/{dossier_id}/rating", json=RATING, headers=desk.citizen_headers)
     assert facts_of(dossier_id).rating_overall == 2
+
+
+def test_a_successful_dvcqg_sync_puts_the_dossier_on_the_portal(received, sim, db):
+    """The sync task sets the flag through the ORM; the facts (766 indicator 1.4) follow in the
+    same transaction. A failed first push leaves the dossier off the portal."""
+    from backend.integration.tasks import sync_dvcqg
+
+    dossier, _ = received
+    assert facts_of(dossier.uuid).on_portal is False
+    sim.forced.append({"error_code": "-9", "message": "Hệ thống đang bảo trì"})
+    assert sync_dvcqg() == {"synced": 0, "failed": 1}
+    assert facts_of(dossier.uuid).on_portal is False
+
+    clock.freeze(clock.utcnow() + timedelta(minutes=2))  # after the backoff
+    assert sync_dvcqg() == {"synced": 1, "failed": 0}
+    synced = facts_of(dossier.uuid)
+    assert synced.on_portal is True and synced.identity_verified is False
+    report = scorecard.build_report(Period.month(2026, 11), None)
+    assert report["counts"]["received_synced"] == 1 and report["rates"]["sync"] == 1.0
 
 
 def test_rebuilding_the_facts_gives_the_same_report(db):

@@ -24,6 +24,7 @@ from tests.statistics_fixtures import (
     payment,
     rating,
     supplement,
+    sync_flag,
     vn,
 )
 
@@ -52,7 +53,11 @@ class History:
         self.a = publish(self.agency.code, code="1.000001")
         self.b = publish(self.agency.code, code="1.000002", fees=FEE)
         self.c = publish(self.other.code, code="1.000003")
-        self.citizen = CitizenFactory()
+        # Verified through VNeID on 01/06 08:00: D6 (submitted at that very minute) and every
+        # later dossier count in 4.5, D1–D5 (submitted before) do not.
+        self.citizen = CitizenFactory(
+            identity_verified_at=vn(2026, 6, 1, 8), identity_source="vneid"
+        )
         self.rows = {}
         a, b, x, me = self.a, self.b, self.agency, self.citizen
         S = "delivered"
@@ -69,6 +74,7 @@ class History:
         attachment(d1, reused=True, document=stored)
         issued_document(d1, me)
         rating(d1, me, 2)
+        sync_flag(d1, known=True, synced=1, synced_at=vn(2026, 3, 2, 8, 5))  # on the portal
         # D2 on time (finished 05/03 16:00, due 05/03 17:00), counter, fee paid at the counter.
         d2 = add("D2", b, "resolved", channel=1, submitted_at=vn(2026, 3, 2, 9),
                  received_at=vn(2026, 3, 2, 9), due_at=vn(2026, 3, 5, 17),
@@ -76,6 +82,8 @@ class History:
         attachment(d2)
         issued_document(d2, me)
         rating(d2, me, 0, timeliness=1, contacts=1, agencies=1, attitude=0, ease=1)
+        # Pushed once, then a later step set the flag back to 0: still on the portal.
+        sync_flag(d2, known=True, synced=0, synced_at=vn(2026, 3, 2, 9, 5))
         # D3 late (finished 06/03 > due 05/03), postal, paid online, attachment but no e-result.
         d3 = add("D3", b, S, channel=3, submitted_at=vn(2026, 3, 2, 10),
                  received_at=vn(2026, 3, 2, 10), due_at=vn(2026, 3, 5, 17),
@@ -83,12 +91,15 @@ class History:
         attachment(d3)
         payment(d3, me)
         rating(d3, me, 1)
+        # The portal accepted the dossier but not its process log: on the portal, never synced.
+        sync_flag(d3, known=True, attempts=1)
         # D4 finished before its due date, but after two supplement requests: late.
         # Processing: 01/04 08:00 → 10/04 08:00 = 9 days, minus 1 day and 12 hours paused.
         d4 = add("D4", a, S, submitted_at=vn(2026, 4, 1, 8), received_at=vn(2026, 4, 1, 8),
                  due_at=vn(2026, 4, 20, 17), finished_at=vn(2026, 4, 10, 8))  # fmt: skip
         supplement(d4, 1, vn(2026, 4, 2, 8), vn(2026, 4, 3, 8))
         supplement(d4, 2, vn(2026, 4, 6, 8), vn(2026, 4, 6, 20))
+        sync_flag(d4, known=False, attempts=3)  # the portal refused it so far: not on it
         # D5 pause policy: first due 07/05 17:00; the supplement 05/05 08:00 → 07/05 08:00 kept
         # it two working days with the citizen, so accepting it moved the due date to 11/05
         # 17:00. Finished 08/05: after the first due date, before the paused one: early.
@@ -130,14 +141,16 @@ class History:
         add("D15", a, S, submitted_at=vn(2025, 12, 20, 8), received_at=vn(2025, 12, 22, 8),
             due_at=vn(2025, 12, 25, 17), finished_at=vn(2026, 1, 5, 8))  # fmt: skip
         # D16 finished in 2025: out of the 2026 report. D17 a draft: never counted.
-        add("D16", a, S, submitted_at=vn(2025, 11, 1, 8), received_at=vn(2025, 11, 1, 8),
-            due_at=vn(2025, 11, 5, 17), finished_at=vn(2025, 11, 4, 8))  # fmt: skip
+        d16 = add("D16", a, S, submitted_at=vn(2025, 11, 1, 8), received_at=vn(2025, 11, 1, 8),
+                  due_at=vn(2025, 11, 5, 17), finished_at=vn(2025, 11, 4, 8))  # fmt: skip
+        sync_flag(d16, known=True, synced=1, synced_at=vn(2025, 11, 1, 9))
         add("D17", a, "draft")
         # Another agency's dossier: only in the province report (online, early).
         self.rows["Y1"] = dossier(
             self.c, self.other, me, status=S, submitted_at=vn(2026, 3, 10, 8),
             received_at=vn(2026, 3, 10, 8), due_at=vn(2026, 3, 13, 17),
             finished_at=vn(2026, 3, 11, 8))  # fmt: skip
+        sync_flag(self.rows["Y1"], known=True, synced=1, synced_at=vn(2026, 3, 10, 9))
 
 
 @pytest.fixture
@@ -215,14 +228,16 @@ def test_rates_and_the_766_scorecard(client, history):
     assert rates["digitisation"] == pytest.approx(3 / 14)  # D1, D2 (with e-result), D7 (open)
     assert rates["reuse"] == pytest.approx(1 / 14)  # D1
     assert rates["repository"] == pytest.approx(2 / 14)  # D1 (from the store), D2 (result)
-    assert rates["sync"] is None and rates["population_db"] is None
+    assert rates["sync"] == pytest.approx(3 / 14)  # D1, D2, D3 are on the portal
+    assert rates["population_db"] == pytest.approx(9 / 14)  # D6–D14: owner verified before
     assert rates["satisfied"] == pytest.approx(2 / 3)
 
     card = {line["id"]: line for line in report["scorecard"]}
     assert card["2.1"]["numerator"] == 7 and card["2.1"]["denominator"] == 13
     assert card["2.1"]["score"] == pytest.approx(20 * 7 / 13, abs=1e-4)
-    assert card["3.3"]["rate"] == pytest.approx(10 / 14)
-    assert card["3.3"]["score"] == pytest.approx(4.4)  # above the 50 % threshold: full score
+    # 3.3: the online rate times the sync rate (the national formula), threshold 50 %.
+    assert card["3.3"]["rate"] == pytest.approx(10 / 14 * 3 / 14)
+    assert card["3.3"]["score"] == pytest.approx(4.4 * (10 / 14 * 3 / 14) / 0.5, abs=1e-4)
     assert card["4.2"]["score"] == pytest.approx(4.4 * (3 / 14) / 0.8, abs=1e-4)
     # 5.4: 100 % − (late 5 + overdue 1) / 13 − dissatisfied 1 / 13 = 6/13, threshold 90 %.
     assert card["5.4"]["rate"] == pytest.approx(6 / 13)
@@ -231,9 +246,6 @@ def test_rates_and_the_766_scorecard(client, history):
     assert card["3.1"]["numerator"] == 2 and card["3.1"]["denominator"] == 2
     assert card["3.2"]["numerator"] == 2  # A and B both received online dossiers in 2026
     assert card["3.5"]["numerator"] == 1 and card["3.5"]["denominator"] == 1
-    for key, reason in (("1.4", "sync-source-missing"), ("4.5", "population-source-missing")):
-        assert card[key]["available"] is False and card[key]["reason"] == reason
-        assert card[key]["rate"] is None and card[key]["score"] is None
     scored = [line for line in report["scorecard"] if line["score"] is not None]
     assert report["score"] == pytest.approx(sum(line["score"] for line in scored), abs=1e-3)
     assert report["score_max"] == pytest.approx(sum(line["points"] for line in scored))
@@ -312,30 +324,53 @@ def test_the_vietnam_day_decides_the_class_whatever_the_server_time_zone(client,
     assert report["counts"]["late"] == 1 and report["counts"]["on_time"] == 0
 
 
-def test_connected_sources_are_counted_once_their_table_and_column_exist(client, history):
-    """Issue 8 adds ``population_lookups.dossier_id`` and ``dossiers.dvcqg_synced_at``; with
-    them present (created here inside the test's transaction) both indicators appear."""
-    import sqlalchemy as sa
-
-    db.session.execute(sa.text("CREATE TABLE population_lookups (id serial, dossier_id bigint)"))
-    db.session.execute(sa.text("ALTER TABLE dossiers ADD COLUMN dvcqg_synced_at timestamptz"))
-    d1, d2 = history.rows["D1"].id, history.rows["D2"].id
-    db.session.execute(
-        sa.text("INSERT INTO population_lookups (dossier_id) VALUES (:a), (:a), (:b), (NULL)"),
-        {"a": d1, "b": d2},
-    )
-    db.session.execute(
-        sa.text("UPDATE dossiers SET dvcqg_synced_at = now() WHERE id IN (:a, :b)"),
-        {"a": d1, "b": d2},
-    )
-    db.session.expire_all()
+def test_sync_indicator_counts_the_received_dossiers_the_portal_has(client, history):
+    """1.4: received in the period and known to the portal (``known_to_portal``), whether or
+    not the flag was set back to 0 by a later step or the process log is still owed."""
     report = get_report(client, officer_headers(client, history.agency), year=2026)
 
+    assert report["counts"]["received_synced"] == 3  # D1 synced, D2 reset, D3 log owed
     card = {line["id"]: line for line in report["scorecard"]}
-    assert card["4.5"]["available"] and card["4.5"]["numerator"] == 2
-    assert card["1.4"]["available"] and card["1.4"]["rate"] == pytest.approx(2 / 14)
-    # 3.3 is then the online rate times the sync rate.
-    assert card["3.3"]["rate"] == pytest.approx(10 / 14 * 2 / 14)
+    # D4's first push keeps failing, D5–D14 never had one, D16 is from 2025: 3 of 14.
+    assert (card["1.4"]["numerator"], card["1.4"]["denominator"]) == (3, 14)
+    assert card["1.4"]["score"] == pytest.approx(4.5 * 3 / 14, abs=1e-4)  # threshold 100 %
+    by_code = {line["code"]: line for line in report["procedures"]}
+    assert by_code["1.000001"]["counts"]["received_synced"] == 1  # D1 (D4 refused)
+    assert by_code["1.000002"]["rates"]["sync"] == pytest.approx(2 / 3)  # D2, D3 of D2, D3, D10
+
+    march = get_report(client, officer_headers(client, history.agency), period="month",
+                       year=2026, month=3)  # fmt: skip
+    assert march["rates"]["sync"] == 1.0  # D1, D2, D3: all of March's dossiers
+    admin = officer_headers(client, history.agency, roles=("admin",))
+    province = get_report(client, admin, year=2026, agency="province")
+    assert province["counts"]["received_synced"] == 4  # and the other agency's Y1
+    assert province["rates"]["sync"] == pytest.approx(4 / 15)
+
+
+def test_population_indicator_counts_owners_verified_by_the_time_they_submitted(client, history):
+    """4.5: received dossiers whose owner's identity had been verified (population database or
+    VNeID) at or before submission; a verification after submission does not count."""
+    report = get_report(client, officer_headers(client, history.agency), year=2026)
+
+    # Verified 01/06 08:00: D6 (submitted at that minute), D7–D14. Not D1–D5.
+    assert report["counts"]["received_population"] == 9
+    card = {line["id"]: line for line in report["scorecard"]}
+    assert (card["4.5"]["numerator"], card["4.5"]["denominator"]) == (9, 14)
+    assert card["4.5"]["score"] == pytest.approx(4.4 * 9 / 14, abs=1e-4)
+    headers = officer_headers(client, history.agency)
+    q2 = get_report(client, headers, period="quarter", year=2026, quarter=2)
+    assert q2["counts"]["received_population"] == 1  # D6 of D4, D5, D6
+
+    # Another citizen verified by the population database the minute after submitting.
+    late = CitizenFactory(identity_verified_at=vn(2026, 12, 14, 8, 1),
+                          identity_source="population_db")  # fmt: skip
+    dossier(history.a, history.agency, late, status="processing",
+            submitted_at=vn(2026, 12, 14, 8), received_at=vn(2026, 12, 14, 8),
+            due_at=vn(2026, 12, 17, 17))  # fmt: skip
+    report = get_report(client, headers, year=2026)
+    assert report["counts"]["received"] == 15
+    assert report["counts"]["received_population"] == 9
+    assert report["rates"]["population_db"] == pytest.approx(9 / 15)
 
 
 def test_monthly_series_for_the_charts(client, history):
