@@ -55,11 +55,14 @@ def _forbidden(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
 
 
 def resolve(host: str, port: int) -> list[str]:
-    """Every address ``host`` resolves to (an IP literal resolves to itself)."""
+    """Every address ``host`` resolves to (an IP literal resolves to itself; ``localhost`` and
+    ``*.localhost`` are loopback without asking the resolver, RFC 6761 §6.3)."""
     try:
         return [str(ipaddress.ip_address(host))]
     except ValueError:
         pass
+    if host.lower() == "localhost" or host.lower().endswith(".localhost"):
+        return ["127.0.0.1", "::1"]
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:

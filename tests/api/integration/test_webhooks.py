@@ -242,7 +242,8 @@ def test_redirects_are_not_followed(client, db, admin, private_ok):
     ("url", "reason"),
     [
         ("http://127.0.0.1:8080/hook", "private"),
-        ("http://localhost/hook", "private"),
+        ("http://localhost/hook", "private"),  # loopback by name, whatever /etc/hosts says
+        ("http://api.localhost/hook", "private"),
         ("http://10.1.2.3/hook", "private"),
         ("http://192.168.1.10/hook", "private"),
         ("http://169.254.169.254/latest/meta-data", "private"),
