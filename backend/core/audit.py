@@ -15,7 +15,7 @@ from flask import g, has_request_context, request
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.core.clock import utcnow
-from backend.core.db import Base, JSONType
+from backend.core.db import Base, JSONType, append_row
 from backend.extensions import db
 
 
@@ -42,6 +42,24 @@ class AuditEvent(Base):
     data: Mapped[dict] = mapped_column(JSONType, default=dict)
 
 
+def _values(event: str, actor_uuid, subject, data) -> dict:
+    values = {
+        "occurred_at": utcnow(),
+        "event": event,
+        "actor_uuid": actor_uuid,
+        "subject": subject,
+        "data": data or {},
+        "ip": None,
+        "user_agent": None,
+        "request_id": None,
+    }
+    if has_request_context():
+        values["ip"] = request.remote_addr
+        values["user_agent"] = (request.user_agent.string or "")[:256] or None
+        values["request_id"] = g.get("request_id")
+    return values
+
+
 def record(
     event: str,
     *,
@@ -50,15 +68,19 @@ def record(
     data: dict | None = None,
 ) -> AuditEvent:
     """Append one audit row in the current transaction (written with the next flush)."""
-    row = AuditEvent(
-        event=event,
-        actor_uuid=actor_uuid,
-        subject=subject,
-        data=data or {},
-    )
-    if has_request_context():
-        row.ip = request.remote_addr
-        row.user_agent = (request.user_agent.string or "")[:256] or None
-        row.request_id = g.get("request_id")
+    row = AuditEvent(**_values(event, actor_uuid, subject, data))
     db.session.add(row)
     return row
+
+
+def insert(
+    event: str,
+    *,
+    actor_uuid: uuid.UUID | None = None,
+    subject: str | None = None,
+    data: dict | None = None,
+) -> None:
+    """Like :func:`record`, without the ORM: the row is queued and written with the
+    transaction's other audit rows in one insert (``core.db.write_appended``), for a hot path
+    such as the VNPay IPN."""
+    append_row(AuditEvent.__table__, _values(event, actor_uuid, subject, data))

@@ -70,6 +70,7 @@ def init_app(app: Flask) -> None:
                 "task": "notifications.purge_old",
                 "schedule": crontab(hour=3, minute=0),
             },
+            "react-to-dossier-steps": {"task": "dossiers.react_to_steps", "schedule": 15.0},
             "relay-outbox": {"task": "integration.relay_outbox", "schedule": 15.0},
             "sync-dvcqg": {"task": "integration.sync_dvcqg", "schedule": crontab(minute="*")},
         },

@@ -7,6 +7,7 @@ Services ``flush()``; only the transaction boundary (``core.transaction``) commi
 from __future__ import annotations
 
 import functools
+import time
 import uuid
 from datetime import UTC, datetime
 from typing import ClassVar
@@ -121,10 +122,13 @@ class Database:
         url = app.config["DATABASE_URL"]
         # No JIT: queue counts over large agencies cost far less to run than to compile, and
         # PostgreSQL's cost model would compile them on every call.
-        options: dict = {"pool_pre_ping": True, "connect_args": {"options": "-c jit=off"}}
+        options: dict = {"connect_args": {"options": "-c jit=off"}}
         if url.startswith("sqlite"):
             options = {"connect_args": {"check_same_thread": False, "timeout": 30}}
-        app.extensions["db_engine"] = sa.create_engine(url, **options)
+        engine = sa.create_engine(url, **options)
+        if not url.startswith("sqlite"):
+            _ping_when_idle(engine)
+        app.extensions["db_engine"] = engine
         app.extensions["db"] = self
 
         @app.teardown_appcontext
@@ -135,6 +139,80 @@ class Database:
     def engine(self) -> Engine:
         """The current application's engine."""
         return current_app.extensions["db_engine"]
+
+
+#: A pooled connection unused for longer than this is pinged before it is handed out (the
+#: server restarted, a proxy or firewall dropped it). One in steady use is not: a ping is a
+#: round trip, and a disconnection found while in use invalidates the whole pool anyway.
+PING_IDLE_SECONDS = 5.0
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """``pool_pre_ping`` for idle connections only."""
+
+    @event.listens_for(engine, "checkin")
+    def _checked_in(dbapi_connection, record) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checked_out(dbapi_connection, record, proxy) -> None:
+        idle_since = record.info.get("idle_since")
+        if idle_since is None or time.monotonic() - idle_since < PING_IDLE_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as exc:
+            # The pool discards this connection and checks out (or opens) another.
+            raise sa.exc.DisconnectionError(str(exc)) from exc
+
+
+# --- append-only rows written in bulk -------------------------------------------------------
+
+_APPENDED = "appended_rows"
+
+
+def append_row(table: sa.Table, values: dict) -> None:
+    """Queue an append-only row (an audit row, an outbox event) of this transaction: the rows
+    of each table are written with one multi-row insert by :func:`write_appended`, at the
+    latest just before the commit. Nothing in the transaction reads them before: for a hot
+    path (the VNPay IPN), where each statement is a round trip. Rows of one table must have
+    the same keys; they keep their order."""
+    from backend.extensions import db
+
+    session = db.session()
+    session.connection()  # the rows belong to this transaction: its rollback forgets them
+    session.info.setdefault(_APPENDED, {}).setdefault(table, []).append(values)
+
+
+def appended_rows(table: sa.Table) -> list[dict]:
+    """The rows of ``table`` queued in this transaction and not yet written."""
+    from backend.extensions import db
+
+    return db.session().info.get(_APPENDED, {}).get(table, [])
+
+
+def write_appended(session: Session | None = None) -> None:
+    """Write the queued append-only rows, one insert per table."""
+    if session is None:
+        from backend.extensions import db
+
+        session = db.session()
+    pending = session.info.pop(_APPENDED, None)
+    if pending:
+        connection = session.connection()
+        for table, rows in pending.items():
+            connection.execute(table.insert(), rows)
+
+
+@event.listens_for(AppSession, "before_commit")
+def _write_appended_before_commit(session) -> None:
+    write_appended(session)
+
+
+@event.listens_for(AppSession, "after_soft_rollback")
+def _forget_appended(session, previous_transaction) -> None:
+    if not session.in_transaction():
+        session.info.pop(_APPENDED, None)
 
 
 def upsert_insert(table: sa.Table):

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.core.clock import utcnow
-from backend.core.db import Base, JSONType
+from backend.core.db import Base, JSONType, append_row, appended_rows, write_appended
 from backend.extensions import db
 
 
@@ -52,6 +52,8 @@ def add_event(
     event_type: str, aggregate_type: str, aggregate_id: str, payload: dict
 ) -> OutboxEvent:
     """Record an integration event in the current transaction (written with the next flush)."""
+    if appended_rows(OutboxEvent.__table__):
+        write_appended()  # the events queued by insert_event come first
     event = OutboxEvent(
         type=event_type,
         aggregate_type=aggregate_type,
@@ -60,3 +62,24 @@ def add_event(
     )
     db.session.add(event)
     return event
+
+
+def insert_event(event_type: str, aggregate_type: str, aggregate_id: str, payload: dict) -> None:
+    """Like :func:`add_event`, without the ORM: the event is queued and written with the
+    transaction's other queued events in one insert (``core.db.write_appended``), for a hot
+    path such as the VNPay IPN. Events keep the order of the calls: events added with
+    ``add_event`` and not yet written are flushed first, and ``add_event`` writes the queued
+    ones first."""
+    if any(isinstance(pending, OutboxEvent) for pending in db.session.new):
+        db.session.flush()
+    append_row(
+        OutboxEvent.__table__,
+        {
+            "uuid": uuid.uuid4(),
+            "occurred_at": utcnow(),
+            "type": event_type,
+            "aggregate_type": aggregate_type,
+            "aggregate_id": aggregate_id,
+            "payload": payload,
+        },
+    )

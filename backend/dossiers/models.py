@@ -6,6 +6,7 @@ import uuid
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backend.accounts.models import User
@@ -14,6 +15,10 @@ from backend.core.db import Base, IdMixin, JSONType, TimestampMixin
 from backend.dossiers.states import STATUS_CODES, DossierStatus
 
 BIGINT = sa.BigInteger().with_variant(sa.Integer, "sqlite")
+#: JSON where Python None is SQL NULL (not the JSON value null).
+_NULLABLE_JSON = sa.JSON(none_as_null=True).with_variant(
+    postgresql.JSONB(none_as_null=True), "postgresql"
+)
 
 #: Submission channels (KenhThucHien).
 CHANNEL_COUNTER, CHANNEL_ONLINE, CHANNEL_POSTAL = 1, 2, 3
@@ -196,6 +201,20 @@ class ProcessLogEntry(Base):
     note: Mapped[str | None] = mapped_column(sa.Text)
     #: 0 not synced to DVCQG, 1 synced.
     sync_state: Mapped[int] = mapped_column(sa.SmallInteger, default=0)
+    #: The step's ``event_data`` while its reactions (``dossiers.events.step_recorded``:
+    #: notifications, forms, DVCQG flag, statistics) wait for a worker — a step recorded with
+    #: ``react_later`` (the VNPay IPN); NULL once they ran, in the same transaction, so they run
+    #: once. See ``dossiers.services.react_to_steps``.
+    pending_reaction: Mapped[dict | None] = mapped_column(_NULLABLE_JSON)
+
+    __table_args__ = (
+        sa.Index(
+            "ix_dossier_process_log_pending_reaction",
+            "id",
+            postgresql_where=sa.text("pending_reaction IS NOT NULL"),
+            sqlite_where=sa.text("pending_reaction IS NOT NULL"),
+        ),
+    )
 
 
 class DossierNote(Base):

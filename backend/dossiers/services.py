@@ -7,6 +7,8 @@ same transaction.
 
 from __future__ import annotations
 
+import logging
+import time
 import uuid
 from datetime import date, datetime, timedelta
 
@@ -40,6 +42,8 @@ from backend.extensions import db
 
 SNIFF_BYTES = 8192
 
+log = logging.getLogger(__name__)
+
 
 # --- steps shared by every transition -----------------------------------------------------------
 
@@ -53,6 +57,7 @@ def transition(
     note: str | None = None,
     step_due_at: datetime | None = None,
     event_data: dict | None = None,
+    react_later: bool = False,
 ) -> ProcessLogEntry:
     """Move ``dossier`` by ``action`` (``InvalidTransition`` when the table forbids it), and
     record the step: process-log row, audit row, outbox event — all in this transaction."""
@@ -69,6 +74,7 @@ def transition(
         note=note,
         step_due_at=step_due_at,
         event_data=event_data,
+        react_later=react_later,
     )
 
 
@@ -81,32 +87,39 @@ def record_step(
     note: str | None = None,
     step_due_at: datetime | None = None,
     event_data: dict | None = None,
-) -> ProcessLogEntry:
-    """Write the process-log row, the audit row and the outbox event of one step."""
+    react_later: bool = False,
+) -> ProcessLogEntry | None:
+    """Write the process-log row, the audit row and the outbox event of one step, and run its
+    reactions (``step_recorded``) in this transaction; the entry.
+
+    With ``react_later`` (a hot path driven by another system: the VNPay IPN, which should
+    answer without paying for notifications, forms and statistics), the rows are plain inserts
+    written at once, the reactions run in a worker after the commit (:func:`react_to_steps`),
+    and nothing is returned. ``dossier`` may then be any object with the dossier's ``id``,
+    ``uuid``, ``code``, ``status`` and ``status_code`` (a row returned by an UPDATE)."""
     now = utcnow()
     agency = actor.agency if actor is not None and actor.kind == "officer" else None
-    entry = ProcessLogEntry(
-        dossier_id=dossier.id,
-        occurred_at=now,
-        action=action,
-        actor_uuid=actor.uuid if actor else None,
-        actor_name=actor.full_name if actor else None,
-        actor_role=role,
-        agency_code=agency.code if agency else None,
-        status=dossier.status,
-        status_code=dossier.status_code,
-        step_started_at=now,
-        step_due_at=step_due_at,
-        note=note,
-    )
-    db.session.add(entry)
-    audit.record(
-        f"dossier.{action}",
-        actor_uuid=actor.uuid if actor else None,
-        subject=dossier.code or str(dossier.uuid),
-        data={"status": dossier.status},
-    )
-    outbox.add_event(
+    values = {
+        "dossier_id": dossier.id,
+        "occurred_at": now,
+        "action": action,
+        "actor_uuid": actor.uuid if actor else None,
+        "actor_name": actor.full_name if actor else None,
+        "actor_role": role,
+        "agency_code": agency.code if agency else None,
+        "status": dossier.status,
+        "status_code": dossier.status_code,
+        "step_started_at": now,
+        "step_due_at": step_due_at,
+        "note": note,
+    }
+    audit_args = (f"dossier.{action}",)
+    audit_kwargs = {
+        "actor_uuid": values["actor_uuid"],
+        "subject": dossier.code or str(dossier.uuid),
+        "data": {"status": dossier.status},
+    }
+    event_args = (
         f"dossier.{action}",
         "dossier",
         str(dossier.uuid),
@@ -121,8 +134,115 @@ def record_step(
             **(event_data or {}),
         },
     )
+    if react_later:
+        values["pending_reaction"] = event_data or {}
+        entry_id = db.session.connection().execute(_INSERT_STEP, values).scalar_one()
+        audit.insert(*audit_args, **audit_kwargs)
+        outbox.insert_event(*event_args)
+        _queue_reactions(entry_id)
+        return None
+    entry = ProcessLogEntry(**values)
+    db.session.add(entry)
+    audit.record(*audit_args, **audit_kwargs)
+    outbox.add_event(*event_args)
     step_recorded.send(dossier, entry=entry, actor=actor, event_data=event_data or {})
     return entry
+
+
+# --- reactions to a step, run by a worker ---------------------------------------------------------
+
+_INSERT_STEP = ProcessLogEntry.__table__.insert().returning(ProcessLogEntry.__table__.c.id)
+_DEFERRED = "dossiers_deferred_steps"
+#: A commit that deferred steps queues one reaction task to run this many seconds later; the
+#: process's later commits within that time queue none (the task, running after them, takes
+#: their steps too): a burst of IPNs costs one publication per process and quarter second.
+REACTION_DELAY = 0.25
+_last_publication = [float("-inf")]
+
+
+def _queue_reactions(entry_id: int) -> None:
+    info = db.session().info
+    if _DEFERRED not in info:
+        ids = info[_DEFERRED] = []
+        after_commit(lambda: _publish_reactions(info.pop(_DEFERRED, ids)))
+        after_rollback(lambda: info.pop(_DEFERRED, None))
+    info[_DEFERRED].append(entry_id)
+
+
+def _publish_reactions(entry_ids: list[int]) -> None:
+    """After the commit that deferred ``entry_ids``: have a worker run their reactions.
+
+    Eager (no broker): now, in this process. Otherwise one delayed task that takes every
+    pending step, unless this process queued one less than REACTION_DELAY ago: that task
+    starts after this commit (its countdown had not run out when this commit ended), so it
+    sees these steps. Whatever a lost publication or a clock skew leaves behind, the beat's
+    sweep takes (``dossiers.react_to_steps`` every 15 seconds)."""
+    from backend.dossiers.tasks import react_to_steps as task
+    from backend.extensions import celery
+
+    if celery.conf.task_always_eager:
+        task.delay(entry_ids)
+        return
+    now = time.monotonic()
+    if now - _last_publication[0] < REACTION_DELAY:
+        return
+    _last_publication[0] = now
+    task.apply_async(kwargs={"older_than": 0}, countdown=REACTION_DELAY)
+
+
+def react_to_steps(entry_ids: list[int]) -> int:
+    """Run the reactions of deferred steps, oldest first, each in its own transaction that
+    also clears the step's ``pending_reaction`` (so they run once; a step another worker holds
+    or has done is skipped). A step whose reactions fail stays pending for the sweep. Returns
+    how many steps reacted. The caller must not be inside a transaction it wants to keep."""
+    from backend.core.transaction import task_transaction
+
+    done = 0
+    for entry_id in sorted(entry_ids):
+        try:
+            with task_transaction():
+                entry = db.session.scalar(
+                    sa.select(ProcessLogEntry)
+                    .where(
+                        ProcessLogEntry.id == entry_id,
+                        ProcessLogEntry.pending_reaction.is_not(None),
+                    )
+                    .with_for_update(skip_locked=True)
+                )
+                if entry is None:
+                    continue
+                event_data = dict(entry.pending_reaction)
+                entry.pending_reaction = None
+                dossier = db.session.get(Dossier, entry.dossier_id)
+                actor = (
+                    db.session.scalar(sa.select(User).where(User.uuid == entry.actor_uuid))
+                    if entry.actor_uuid
+                    else None
+                )
+                step_recorded.send(dossier, entry=entry, actor=actor, event_data=event_data)
+            done += 1
+        except Exception:
+            log.exception("reactions to a dossier step failed", extra={"entry_id": entry_id})
+    return done
+
+
+REACTION_BATCH = 500
+
+
+def pending_reactions(older_than: datetime, limit: int = REACTION_BATCH) -> list[int]:
+    """Steps whose reactions are still pending since before ``older_than`` (their task was lost
+    or failed), oldest first."""
+    return list(
+        db.session.scalars(
+            sa.select(ProcessLogEntry.id)
+            .where(
+                ProcessLogEntry.pending_reaction.is_not(None),
+                ProcessLogEntry.occurred_at < older_than,
+            )
+            .order_by(ProcessLogEntry.id)
+            .limit(limit)
+        )
+    )
 
 
 def _touch(dossier: Dossier) -> None:

@@ -11,6 +11,7 @@ from marshmallow import Schema, fields, validate
 
 from backend.accounts.auth import current_user, login_required, public
 from backend.accounts.models import Role
+from backend.core import transaction
 from backend.core.api import DateTime, accepts, documents_errors, responds
 from backend.core.errors import NotFound
 from backend.core.i18n import get_locale
@@ -117,7 +118,8 @@ class VNPayIPN(Resource):
             code, message = services.handle_ipn(params)
         except Exception:
             current_app.logger.exception("IPN failed")
-            db.session.rollback()
+            # Also forgets what was to follow the commit (the reactions' task).
+            transaction.rollback()
             return jsonify(RspCode="99", Message="Unknown error")
         return jsonify(RspCode=code, Message=message)
 

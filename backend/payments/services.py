@@ -16,11 +16,11 @@ from flask import current_app
 from backend.accounts.models import User
 from backend.core import audit, outbox
 from backend.core.clock import VN_TZ, utcnow
-from backend.core.db import next_counter_value
+from backend.core.db import next_counter_value, write_appended
 from backend.core.errors import AppError, Conflict
 from backend.core.i18n import register_messages
 from backend.dossiers import services as dossier_services
-from backend.dossiers.events import dossier_closed, step_recorded
+from backend.dossiers.events import dossier_closed
 from backend.dossiers.models import Dossier
 from backend.dossiers.states import DossierStatus
 from backend.extensions import db
@@ -273,8 +273,39 @@ def _release(claimed, *, settled_by: str) -> None:
         released = db.session.connection().execute(_RELEASE_SUBMITTED, params).first()
     if released is None:
         dossier = db.session.get(Dossier, claimed.dossier_id)
-    # The receipt exists before the step is recorded: listeners of the step (the fee
-    # e-receipt document) read it.
+    # The step's reactions (the citizen's notifications, the fee e-receipt PDF, the DVCQG flag,
+    # the statistics) run in a worker after the commit: VNPay waits for this answer.
+    if released is not None:
+        # The returned row is all the step needs (the worker loads the dossier).
+        dossier_services.record_step(
+            released, "pay", actor=None, role="system", event_data=step, react_later=True
+        )
+    elif dossier.amount_due == claimed.amount and dossier.status == DossierStatus.PAYMENT_REQUESTED:
+        dossier.amount_due = 0
+        dossier_services.transition(
+            dossier,
+            "payment_settled",
+            actor=None,
+            role="system",
+            event_data=step,
+            react_later=True,
+        )
+    audit.insert(
+        "payments.succeeded",
+        subject=claimed.txn_ref,
+        data={"amount": claimed.amount, "by": settled_by},
+    )
+    _payment_event(
+        "payment.succeeded",
+        claimed,
+        released if released is not None else dossier,
+        "succeeded",
+        add=outbox.insert_event,
+    )
+    # The receipt last: its number comes from the year's counter row, which the upsert keeps
+    # locked until the commit (concurrent settlements queue there); the step's reactions (the
+    # fee e-receipt document) read the receipt after the commit.
+    write_appended()  # the audit rows and outbox events, before the counter
     db.session.connection().execute(
         _INSERT_RECEIPT,
         {
@@ -286,31 +317,18 @@ def _release(claimed, *, settled_by: str) -> None:
             "issued_at": now,
         },
     )
-    if released is not None:
-        # Listeners of the step get the mapped dossier; without listeners the returned row
-        # is all the step needs.
-        subject = db.session.get(Dossier, released.id) if step_recorded.receivers else released
-        dossier_services.record_step(subject, "pay", actor=None, role="system", event_data=step)
-    elif dossier.amount_due == claimed.amount and dossier.status == DossierStatus.PAYMENT_REQUESTED:
-        dossier.amount_due = 0
-        dossier_services.transition(
-            dossier, "payment_settled", actor=None, role="system", event_data=step
-        )
-    audit.record(
-        "payments.succeeded",
-        subject=claimed.txn_ref,
-        data={"amount": claimed.amount, "by": settled_by},
-    )
-    _payment_event(
-        "payment.succeeded", claimed, released if released is not None else dossier, "succeeded"
-    )
+    if dossier is not None:
+        db.session.flush()  # the ORM transition's dossier update too, before the counter
 
 
-def _payment_event(event_type: str, payment, dossier, status: str, **data) -> None:
+def _payment_event(
+    event_type: str, payment, dossier, status: str, *, add=outbox.add_event, **data
+) -> None:
     """An integration event about a payment (a claimed row or a ``Payment``), keyed by its
     dossier (a row or a ``Dossier`` with ``uuid`` and ``code``) so that subscribers get it in
-    order with the dossier's own events (integration domain)."""
-    outbox.add_event(
+    order with the dossier's own events (integration domain). ``add`` writes it (``add_event``,
+    or ``insert_event`` on the IPN's path)."""
+    add(
         event_type,
         "dossier",
         str(dossier.uuid),
@@ -379,11 +397,11 @@ def handle_ipn(params: dict) -> tuple[str, str]:
             code, message = "02", "Order already confirmed"
         _record("ipn", callback, params, payment_id=current and current.id, result=code)
         return code, message
+    _record("ipn", callback, params, payment_id=claimed.id, result="00")
     if callback.succeeded:
-        _release(claimed, settled_by="ipn")
+        _release(claimed, settled_by="ipn")  # last: it ends with the receipt counter's lock
     else:
         _closed_event(claimed, status, callback.response_code)
-    _record("ipn", callback, params, payment_id=claimed.id, result="00")
     return "00", "Confirm Success"
 
 

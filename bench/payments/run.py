@@ -427,6 +427,16 @@ class Plan:
         self.lock = threading.Lock()
         self.rng = random.Random(seed)
         self.refs = refs
+        # Signed before the measured phase: in production VNPay signs on its own servers, and
+        # the client shares the two CPUs with the server here.
+        self.queries = [
+            ipn_query(txn_ref, amount, 14_000_000 + index)
+            for index, (txn_ref, amount) in enumerate(refs)
+        ]
+        self.tampered = [
+            ipn_query(txn_ref, amount, 14_000_000 + index, tamper=True)
+            for index, (txn_ref, amount) in enumerate(refs)
+        ]
         self.next_first = 0
         self.settled: list[str] = []
         self.exhausted = False
@@ -484,8 +494,7 @@ def drive(port: int, plan: Plan, *, threads: int, duration: float, limit: int) -
         while (job := next_job()) is not None:
             kind, index, query = job
             if query is None:
-                txn_ref, amount = plan.refs[index]
-                query = ipn_query(txn_ref, amount, 14_000_000 + index, tamper=kind == "bad")
+                query = (plan.tampered if kind == "bad" else plan.queries)[index]
             began = time.perf_counter()
             try:
                 connection.request("GET", f"{IPN_PATH}?{query}")
