@@ -172,11 +172,11 @@ _APPENDED = "appended_rows"
 
 
 def append_row(table: sa.Table, values: dict) -> None:
-    """Queue an append-only row (an audit row, an outbox event) of this transaction: the rows
-    of each table are written with one multi-row insert by :func:`write_appended`, at the
-    latest just before the commit. Nothing in the transaction reads them before: for a hot
-    path (the VNPay IPN), where each statement is a round trip. Rows of one table must have
-    the same keys; they keep their order."""
+    """Queue an append-only row (an audit row, an outbox event, a gateway message) of this
+    transaction, for a hot path (the VNPay IPN) where each statement is a round trip: the
+    queued rows are written together by :func:`write_appended`, at the latest before the
+    commit or before the session's next ORM statement (so the session reads them, as with
+    autoflush). Rows of one table must have the same keys; they keep their order."""
     from backend.extensions import db
 
     session = db.session()
@@ -191,22 +191,76 @@ def appended_rows(table: sa.Table) -> list[dict]:
     return db.session().info.get(_APPENDED, {}).get(table, [])
 
 
-def write_appended(session: Session | None = None) -> None:
-    """Write the queued append-only rows, one insert per table."""
+def write_appended(
+    session: Session | None = None, *, with_statement=None, parameters: dict | None = None
+) -> None:
+    """Write the queued append-only rows. On PostgreSQL all of them in one statement
+    (``WITH a AS (INSERT …), b AS (INSERT …) INSERT …``, the rows of a table in call order),
+    joined by a data-modifying ``with_statement`` executed with ``parameters``: one round trip,
+    which is what a request waiting on the database pays for. Elsewhere one executemany per
+    table, then ``with_statement``."""
     if session is None:
         from backend.extensions import db
 
         session = db.session()
-    pending = session.info.pop(_APPENDED, None)
-    if pending:
-        connection = session.connection()
+    pending = session.info.pop(_APPENDED, None) or {}
+    if not pending and with_statement is None:
+        return
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
         for table, rows in pending.items():
             connection.execute(table.insert(), rows)
+        if with_statement is not None:
+            connection.execute(with_statement, parameters)
+        return
+    shape = tuple((table, tuple(rows[0]), len(rows)) for table, rows in pending.items())
+    values = dict(parameters or {})
+    for index, (_table, keys, _count) in enumerate(shape):
+        for number, row in enumerate(pending[_table]):
+            values.update({f"a{index}_{number}_{key}": row[key] for key in keys})
+    connection.execute(_appended_statement(shape, with_statement), values)
+
+
+@functools.lru_cache(maxsize=256)
+def _appended_statement(shape: tuple, with_statement):
+    """The PostgreSQL statement of :func:`write_appended` for one shape of queued rows (built
+    and compiled once: every row is bound parameters, ``INSERT … SELECT … UNION ALL SELECT …``
+    — a multi-row ``VALUES`` would be compiled anew on every call)."""
+    inserts = []
+    for index, (table, keys, count) in enumerate(shape):
+        rows = [
+            sa.select(
+                *(
+                    sa.cast(
+                        sa.bindparam(f"a{index}_{number}_{key}", type_=table.c[key].type),
+                        table.c[key].type,
+                    )
+                    for key in keys
+                )
+            )
+            for number in range(count)
+        ]
+        source = rows[0] if count == 1 else sa.union_all(*rows)
+        inserts.append(table.insert().from_select(list(keys), source))
+    if with_statement is not None:
+        inserts.append(with_statement)
+    *others, statement = inserts
+    for index, other in enumerate(others):
+        statement = statement.add_cte(other.cte(f"appended_{index}"))
+    return statement
 
 
 @event.listens_for(AppSession, "before_commit")
 def _write_appended_before_commit(session) -> None:
     write_appended(session)
+
+
+@event.listens_for(AppSession, "do_orm_execute")
+def _write_appended_before_orm_statements(state) -> None:
+    # Like autoflush: what the session reads includes what it queued. Statements executed on
+    # the connection (Core, the hot path's own) do not write the queue.
+    if _APPENDED in state.session.info:
+        write_appended(state.session)
 
 
 @event.listens_for(AppSession, "after_soft_rollback")

@@ -22,7 +22,7 @@ from backend.catalog.models import Agency, OnlineLevel, Procedure, ProcedureVers
 from backend.catalog.units import unaccent
 from backend.core import audit, outbox
 from backend.core.clock import VN_TZ, utcnow
-from backend.core.db import next_counter_value
+from backend.core.db import append_row, next_counter_value
 from backend.core.files import FileTooLarge, HashingReader, sanitize_filename, sniff_type
 from backend.core.i18n import Message
 from backend.core.storage import get_storage
@@ -93,10 +93,11 @@ def record_step(
     reactions (``step_recorded``) in this transaction; the entry.
 
     With ``react_later`` (a hot path driven by another system: the VNPay IPN, which should
-    answer without paying for notifications, forms and statistics), the rows are plain inserts
-    written at once, the reactions run in a worker after the commit (:func:`react_to_steps`),
-    and nothing is returned. ``dossier`` may then be any object with the dossier's ``id``,
-    ``uuid``, ``code``, ``status`` and ``status_code`` (a row returned by an UPDATE)."""
+    answer without paying for notifications, forms and statistics), the rows are queued and
+    written together (``core.db.append_row``), the reactions run in a worker after the commit
+    (:func:`react_to_steps`), and nothing is returned. ``dossier`` may then be any object
+    with the dossier's ``id``, ``uuid``, ``code``, ``status`` and ``status_code`` (a row
+    returned by an UPDATE)."""
     now = utcnow()
     agency = actor.agency if actor is not None and actor.kind == "officer" else None
     values = {
@@ -135,11 +136,11 @@ def record_step(
         },
     )
     if react_later:
-        values["pending_reaction"] = event_data or {}
-        entry_id = db.session.connection().execute(_INSERT_STEP, values).scalar_one()
+        values.update(sync_state=0, pending_reaction=event_data or {})
+        append_row(ProcessLogEntry.__table__, values)
         audit.insert(*audit_args, **audit_kwargs)
         outbox.insert_event(*event_args)
-        _queue_reactions(entry_id)
+        _queue_reactions()
         return None
     entry = ProcessLogEntry(**values)
     db.session.add(entry)
@@ -151,7 +152,6 @@ def record_step(
 
 # --- reactions to a step, run by a worker ---------------------------------------------------------
 
-_INSERT_STEP = ProcessLogEntry.__table__.insert().returning(ProcessLogEntry.__table__.c.id)
 _DEFERRED = "dossiers_deferred_steps"
 #: A commit that deferred steps queues one reaction task to run this many seconds later; the
 #: process's later commits within that time queue none (the task, running after them, takes
@@ -160,17 +160,16 @@ REACTION_DELAY = 0.25
 _last_publication = [float("-inf")]
 
 
-def _queue_reactions(entry_id: int) -> None:
+def _queue_reactions() -> None:
     info = db.session().info
     if _DEFERRED not in info:
-        ids = info[_DEFERRED] = []
-        after_commit(lambda: _publish_reactions(info.pop(_DEFERRED, ids)))
+        info[_DEFERRED] = True
+        after_commit(_publish_reactions)
         after_rollback(lambda: info.pop(_DEFERRED, None))
-    info[_DEFERRED].append(entry_id)
 
 
-def _publish_reactions(entry_ids: list[int]) -> None:
-    """After the commit that deferred ``entry_ids``: have a worker run their reactions.
+def _publish_reactions() -> None:
+    """After a commit that deferred steps: have a worker run their reactions.
 
     Eager (no broker): now, in this process. Otherwise one delayed task that takes every
     pending step, unless this process queued one less than REACTION_DELAY ago: that task
@@ -180,8 +179,9 @@ def _publish_reactions(entry_ids: list[int]) -> None:
     from backend.dossiers.tasks import react_to_steps as task
     from backend.extensions import celery
 
+    db.session().info.pop(_DEFERRED, None)
     if celery.conf.task_always_eager:
-        task.delay(entry_ids)
+        task.delay(older_than=0)
         return
     now = time.monotonic()
     if now - _last_publication[0] < REACTION_DELAY:

@@ -13,6 +13,7 @@ from backend.accounts.auth import current_user, login_required, public
 from backend.accounts.models import Role
 from backend.core import transaction
 from backend.core.api import DateTime, accepts, documents_errors, responds
+from backend.core.db import write_appended
 from backend.core.errors import NotFound
 from backend.core.i18n import get_locale
 from backend.core.idempotency import idempotent
@@ -116,6 +117,8 @@ class VNPayIPN(Resource):
             return jsonify(RspCode="99", Message="Input data required")
         try:
             code, message = services.handle_ipn(params)
+            # The queued rows (gateway message…) now, not in the commit: a failure is a "99".
+            write_appended()
         except Exception:
             current_app.logger.exception("IPN failed")
             # Also forgets what was to follow the commit (the reactions' task).

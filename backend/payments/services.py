@@ -7,16 +7,19 @@ times) are answered "already confirmed" and never credited twice.
 
 from __future__ import annotations
 
+import functools
 import secrets
+import uuid
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.dialects import postgresql
 
 from backend.accounts.models import User
 from backend.core import audit, outbox
 from backend.core.clock import VN_TZ, utcnow
-from backend.core.db import next_counter_value, write_appended
+from backend.core.db import append_row, next_counter_value, write_appended
 from backend.core.errors import AppError, Conflict
 from backend.core.i18n import register_messages
 from backend.dossiers import services as dossier_services
@@ -138,7 +141,6 @@ def start_payment(dossier: Dossier, *, payer: User, ip_addr: str, locale: str = 
     return payment, prepared.url
 
 
-_INSERT_MESSAGE = GatewayMessage.__table__.insert()
 _INSERT_RECEIPT = Receipt.__table__.insert()
 
 
@@ -152,9 +154,9 @@ def _record(
     verified: bool | None = None,
 ) -> None:
     """Store a gateway message as received, with its verification result (append-only rows:
-    a plain insert, no ORM bookkeeping)."""
-    db.session.connection().execute(
-        _INSERT_MESSAGE,
+    queued and written with the transaction's audit rows and outbox events, no ORM)."""
+    append_row(
+        GatewayMessage.__table__,
         {
             "payment_id": payment_id,
             "gateway": "vnpay",
@@ -166,14 +168,6 @@ def _record(
             "received_at": utcnow(),
         },
     )
-
-
-def _next_receipt_number(moment: datetime) -> str:
-    """``BL-YYYY-NNNNNNNN`` from a per-year counter, atomically (an upsert that increments and
-    returns the row: concurrent settlements queue on it and never share a number)."""
-    year = moment.astimezone(VN_TZ).year
-    number = next_counter_value(ReceiptCounter.__table__, year=year)
-    return f"BL-{year}-{number:08d}"
 
 
 _CLOSED_STATUS = {PaymentOutcome.CANCELLED: "cancelled", PaymentOutcome.EXPIRED: "expired"}
@@ -305,20 +299,61 @@ def _release(claimed, *, settled_by: str) -> None:
     # The receipt last: its number comes from the year's counter row, which the upsert keeps
     # locked until the commit (concurrent settlements queue there); the step's reactions (the
     # fee e-receipt document) read the receipt after the commit.
-    write_appended()  # the audit rows and outbox events, before the counter
-    db.session.connection().execute(
-        _INSERT_RECEIPT,
-        {
-            "number": _next_receipt_number(now),
-            "payment_id": claimed.id,
-            "dossier_id": claimed.dossier_id,
-            "amount": claimed.amount,
-            "payer_name": (released or dossier).applicant_name,
-            "issued_at": now,
-        },
-    )
     if dossier is not None:
-        db.session.flush()  # the ORM transition's dossier update too, before the counter
+        db.session.flush()  # the ORM transition's dossier update, before the counter
+    _issue_receipt(claimed, (released or dossier).applicant_name, now)
+
+
+def _issue_receipt(claimed, payer_name: str, now: datetime) -> None:
+    """The receipt (biên lai) of a claimed payment, ``BL-YYYY-NNNNNNNN`` from the year's
+    counter: an upsert that increments and returns it, so concurrent settlements queue on the
+    row and never share a number, and a rolled-back one gives its number back. Writes the
+    queued audit rows, outbox events and gateway messages first — on PostgreSQL in the same
+    statement as the counter and the receipt (one round trip, the row locked the least)."""
+    year = now.astimezone(VN_TZ).year
+    values = {
+        "uuid": uuid.uuid4(),
+        "payment_id": claimed.id,
+        "dossier_id": claimed.dossier_id,
+        "amount": claimed.amount,
+        "payer_name": payer_name,
+        "issued_at": now,
+    }
+    if db.session.connection().dialect.name == "postgresql":
+        write_appended(
+            with_statement=_numbered_receipt_insert(),
+            parameters={**values, "year": year, "prefix": f"BL-{year}-"},
+        )
+        return
+    write_appended()
+    number = next_counter_value(ReceiptCounter.__table__, year=year)
+    db.session.connection().execute(
+        _INSERT_RECEIPT, {**values, "number": f"BL-{year}-{number:08d}"}
+    )
+
+
+@functools.cache
+def _numbered_receipt_insert():
+    """PostgreSQL: ``WITH counter AS (INSERT … ON CONFLICT (year) DO UPDATE … RETURNING
+    last_value) INSERT INTO payment_receipts … SELECT prefix || last_value padded to 8``."""
+    counters, receipts = ReceiptCounter.__table__, Receipt.__table__
+    counter = (
+        postgresql.insert(counters)
+        .values(year=sa.bindparam("year"), last_value=1)
+        .on_conflict_do_update(
+            index_elements=[counters.c.year], set_={"last_value": counters.c.last_value + 1}
+        )
+        .returning(counters.c.last_value)
+        .cte("receipt_counter")
+    )
+    digits = sa.cast(counter.c.last_value, sa.Text)
+    number = sa.func.concat(
+        sa.bindparam("prefix", type_=sa.Text),
+        sa.func.lpad(digits, sa.func.greatest(8, sa.func.length(digits)), "0"),
+    )
+    names = ["uuid", "payment_id", "dossier_id", "amount", "payer_name", "issued_at"]
+    columns = [sa.bindparam(name, type_=receipts.c[name].type) for name in names]
+    return receipts.insert().from_select([*names, "number"], sa.select(*columns, number))
 
 
 def _payment_event(

@@ -755,7 +755,7 @@ def summarise_log(workdir: str) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--payments", type=int, default=5000, help="pending payments to create")
+    parser.add_argument("--payments", type=int, default=8000, help="pending payments to create")
     parser.add_argument("--duration", type=float, default=20.0, help="seconds of measured load")
     parser.add_argument("--threads", type=int, default=8, help="concurrent client threads")
     parser.add_argument("--warmup", type=int, default=100, help="unmeasured requests first")

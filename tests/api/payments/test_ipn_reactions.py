@@ -151,7 +151,7 @@ def test_a_rolled_back_ipn_queues_nothing(client, db, broker, monkeypatch):
     def fail(*args, **kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(payment_services, "_next_receipt_number", fail)
+    monkeypatch.setattr(payment_services, "_issue_receipt", fail)
     assert _ipn(client, payment) == "99"
     assert broker == []
     assert _pay_step(db, dossier) is None
