@@ -213,35 +213,38 @@ def write_appended(
         if with_statement is not None:
             connection.execute(with_statement, parameters)
         return
-    shape = tuple((table, tuple(rows[0]), len(rows)) for table, rows in pending.items())
+    shape = tuple((table, tuple(rows[0])) for table, rows in pending.items())
     values = dict(parameters or {})
-    for index, (_table, keys, _count) in enumerate(shape):
-        for number, row in enumerate(pending[_table]):
-            values.update({f"a{index}_{number}_{key}": row[key] for key in keys})
+    for index, (table, keys) in enumerate(shape):
+        values[f"appended_{index}"] = [
+            {key: _json_value(row[key]) for key in keys} for row in pending[table]
+        ]
     connection.execute(_appended_statement(shape, with_statement), values)
+
+
+def _json_value(value):
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    return value
 
 
 @functools.lru_cache(maxsize=256)
 def _appended_statement(shape: tuple, with_statement):
-    """The PostgreSQL statement of :func:`write_appended` for one shape of queued rows (built
-    and compiled once: every row is bound parameters, ``INSERT … SELECT … UNION ALL SELECT …``
-    — a multi-row ``VALUES`` would be compiled anew on every call)."""
+    """The PostgreSQL statement of :func:`write_appended` for one shape of queued rows (tables
+    and their keys, whatever the number of rows): each table's rows are one JSON parameter,
+    ``INSERT INTO t (…) SELECT … FROM jsonb_to_recordset(:rows) AS r(col type, …)`` (rows in
+    array order). Built and compiled once, with few parameters (the driver parses and
+    prepares it once too)."""
     inserts = []
-    for index, (table, keys, count) in enumerate(shape):
-        rows = [
-            sa.select(
-                *(
-                    sa.cast(
-                        sa.bindparam(f"a{index}_{number}_{key}", type_=table.c[key].type),
-                        table.c[key].type,
-                    )
-                    for key in keys
-                )
-            )
-            for number in range(count)
-        ]
-        source = rows[0] if count == 1 else sa.union_all(*rows)
-        inserts.append(table.insert().from_select(list(keys), source))
+    for index, (table, keys) in enumerate(shape):
+        rows = (
+            sa.func.jsonb_to_recordset(sa.bindparam(f"appended_{index}", type_=postgresql.JSONB))
+            .table_valued(*(sa.column(key, table.c[key].type) for key in keys))
+            .render_derived(name=f"appended_rows_{index}", with_types=True)
+        )
+        inserts.append(table.insert().from_select(list(keys), sa.select(*rows.c)))
     if with_statement is not None:
         inserts.append(with_statement)
     *others, statement = inserts
