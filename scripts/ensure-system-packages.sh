@@ -7,6 +7,9 @@
 set -euo pipefail
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-core poppler-utils libzbar0 softhsm2)
 packages+=(chromium)  # the SPA's browser tests (tests/e2e) drive Debian's Chromium
+# Playwright's bundled Node (its driver) links libatomic; a minimal Debian lacks it, and the
+# browser tests then fail with "Connection closed while reading from the driver".
+packages+=(libatomic1)
 
 if command -v dpkg-query >/dev/null 2>&1; then
   missing=()
@@ -40,6 +43,8 @@ command -v pdftoppm >/dev/null 2>&1 || missing+=("poppler-utils (pdftoppm, pdfsi
 python3 -c 'import ctypes.util, sys; sys.exit(0 if ctypes.util.find_library("zbar") else 1)' \
   || missing+=("zbar (libzbar0), to decode QR codes in tests")
 [[ -x /usr/bin/chromium ]] || missing+=("chromium at /usr/bin/chromium (browser tests of the SPA)")
+python3 -c 'import ctypes.util, sys; sys.exit(0 if ctypes.util.find_library("atomic") else 1)' \
+  || missing+=("libatomic (libatomic1), for Playwright's driver in the browser tests")
 if [[ ${#missing[@]} -gt 0 ]]; then
   echo "Missing system requirements:" >&2
   printf '  - %s\n' "${missing[@]}" >&2

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import time
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import ClassVar
 
 import sqlalchemy as sa
@@ -223,7 +223,7 @@ def write_appended(
 
 
 def _json_value(value):
-    if isinstance(value, datetime):
+    if isinstance(value, (datetime, date)):
         return value.isoformat()
     if isinstance(value, uuid.UUID):
         return str(value)
