@@ -32,13 +32,13 @@ what the clients received.
 from __future__ import annotations
 
 import argparse
-import http.client
 import io
 import json
 import os
 import random
 import re
 import secrets
+import socket
 import subprocess
 import sys
 import tempfile
@@ -471,6 +471,24 @@ class Plan:
                 self.settled.append(query)
 
 
+def _get(port: int, query: str) -> str:
+    """One IPN over a new connection, as VNPay sends it; the ``RspCode`` answered, or
+    ``HTTP <status>``. A plain socket, not ``http.client``: the client shares the two CPUs with
+    the server, and gunicorn's sync worker waits for the client to close the connection after
+    each response (RFC 9112 §9.6), so a slow client would count as a slow server."""
+    request = f"GET {IPN_PATH}?{query} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as connection:
+        connection.sendall(f"{request}Connection: close\r\n\r\n".encode())
+        chunks = []
+        while chunk := connection.recv(65536):
+            chunks.append(chunk)
+    head, _, body = b"".join(chunks).partition(b"\r\n\r\n")
+    status = int(head.split(b" ", 2)[1])
+    if status != 200:
+        return f"HTTP {status}"
+    return json.loads(body).get("RspCode", "?")
+
+
 def drive(port: int, plan: Plan, *, threads: int, duration: float, limit: int) -> dict:
     """Send IPNs from ``threads`` threads for ``duration`` seconds, ``limit`` requests or until
     the plan runs out; per request (kind, answer, milliseconds)."""
@@ -489,7 +507,6 @@ def drive(port: int, plan: Plan, *, threads: int, duration: float, limit: int) -
         return plan.take()
 
     def worker() -> None:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         mine: list[tuple[str, str, float]] = []
         while (job := next_job()) is not None:
             kind, index, query = job
@@ -497,20 +514,11 @@ def drive(port: int, plan: Plan, *, threads: int, duration: float, limit: int) -
                 query = (plan.tampered if kind == "bad" else plan.queries)[index]
             began = time.perf_counter()
             try:
-                connection.request("GET", f"{IPN_PATH}?{query}")
-                response = connection.getresponse()
-                body = response.read()
-                if response.status == 200:
-                    answer = json.loads(body).get("RspCode", "?")
-                else:
-                    answer = f"HTTP {response.status}"
-            except (OSError, http.client.HTTPException, ValueError) as exc:
+                answer = _get(port, query)
+            except (OSError, ValueError, IndexError) as exc:  # IndexError: no status line
                 answer = type(exc).__name__
-                connection.close()
-                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
             mine.append((kind, answer, (time.perf_counter() - began) * 1000))
             plan.done(kind, query, answer)
-        connection.close()
         with lock:
             samples.extend(mine)
 
