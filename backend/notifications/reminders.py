@@ -57,6 +57,20 @@ def _today(now: datetime):
     return now.astimezone(VN_TZ).date()
 
 
+def _remind(user, dossier, template: str, key: str, anchor: str, details) -> bool:
+    """Remind ``user`` once (``key``) about ``dossier``, linking to its ``anchor`` section;
+    ``details(locale)`` gives the template's own fields. Whether a notification was added."""
+    url = services.dossier_link(dossier.uuid, anchor)
+
+    def context(locale):
+        return {**dossier_context(dossier, locale), **details(locale), "action_link": url}
+
+    added = services.notify(
+        user, template, key=key, context=context, url=url, dossier_id=dossier.id, once=True
+    )
+    return added is not None
+
+
 def remind_supplements(now: datetime | None = None) -> int:
     """Citizens whose supplement deadline is within two working days (of the receiving
     agency) and who have not answered yet; once per supplement round. A request made today
@@ -84,26 +98,17 @@ def remind_supplements(now: datetime | None = None) -> int:
         hours, calendar = calendars(dossier.receiving_agency_id)
         if _today(supplement.deadline_at) > add_working_days(today, 2, hours, calendar):
             continue
-        url = services.dossier_link(dossier.uuid, "bo-sung")
-
-        def context(locale, d=dossier, s=supplement, url=url):
-            return {
-                **dossier_context(d, locale),
+        count += _remind(
+            dossier.owner,
+            dossier,
+            "supplement_reminder",
+            f"remind-supplement:{supplement.id}",
+            "bo-sung",
+            lambda locale, s=supplement: {
                 "deadline": format_moment(s.deadline_at, locale),
                 "items": _items_text(s.items, locale),
-                "action_link": url,
-            }
-
-        added = services.notify(
-            dossier.owner,
-            "supplement_reminder",
-            key=f"remind-supplement:{supplement.id}",
-            context=context,
-            url=url,
-            dossier_id=dossier.id,
-            once=True,
+            },
         )
-        count += added is not None
     return count
 
 
@@ -127,27 +132,17 @@ def remind_expiring_payments(now: datetime | None = None) -> int:
     ).all()
     count = 0
     for payment, dossier in rows:
-        url = services.dossier_link(dossier.uuid, "thanh-toan")
-
-        def context(locale, d=dossier, p=payment, url=url):
-            return {
-                **dossier_context(d, locale),
+        count += _remind(
+            db.session.get(User, payment.payer_id),
+            dossier,
+            "payment_expiring",
+            f"remind-payment:{payment.id}",
+            "thanh-toan",
+            lambda locale, p=payment: {
                 "amount": format_amount(p.amount, locale),
                 "expires_at": format_moment(p.expires_at, locale),
-                "action_link": url,
-            }
-
-        payer = db.session.get(User, payment.payer_id)
-        added = services.notify(
-            payer,
-            "payment_expiring",
-            key=f"remind-payment:{payment.id}",
-            context=context,
-            url=url,
-            dossier_id=dossier.id,
-            once=True,
+            },
         )
-        count += added is not None
     return count
 
 
@@ -169,25 +164,14 @@ def remind_uncollected_results(now: datetime | None = None) -> int:
     ).all()
     count = 0
     for dossier in dossiers:
-        url = services.dossier_link(dossier.uuid, "ket-qua")
-
-        def context(locale, d=dossier, url=url):
-            return {
-                **dossier_context(d, locale),
-                "finished_at": format_moment(d.finished_at, locale),
-                "action_link": url,
-            }
-
-        added = services.notify(
+        count += _remind(
             dossier.owner,
+            dossier,
             "result_reminder",
-            key=f"remind-result:{dossier.id}",
-            context=context,
-            url=url,
-            dossier_id=dossier.id,
-            once=True,
+            f"remind-result:{dossier.id}",
+            "ket-qua",
+            lambda locale, d=dossier: {"finished_at": format_moment(d.finished_at, locale)},
         )
-        count += added is not None
     return count
 
 
